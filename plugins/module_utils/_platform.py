@@ -1,0 +1,242 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Citrix Cloud platform services: resource locations, service states, notifications.
+
+Private to the collection. The modules citrix_resource_location(_info),
+citrix_service_state_info and citrix_notification stay thin and call these helpers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from urllib.parse import quote, urlparse
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+
+# Characters the Resource Locations API refuses in a name (its schema pattern).
+FORBIDDEN_NAME_CHARS = '/\\#?%|[]{}<>$^&+'
+
+SERVICE_STATES = (
+    'NotOnboarded', 'Expired', 'Default', 'ProductionTrialDenied', 'ProductionTrialPending',
+    'ProductionTrialApproved', 'ProductionTrial', 'ProductionTrialDeleted', 'ProductionPending',
+    'Production', 'PartnerProductionPending', 'PartnerProduction', 'NotOnboardedTrialPending',
+)
+SEVERITIES = ('Information', 'Warning', 'Error')
+PRIORITIES = ('Normal', 'High')
+
+# Module option -> resource location field, for the fields a user may set.
+_RL_FIELDS = (('name', 'name'), ('internal_only', 'internalOnly'), ('time_zone', 'timeZone'))
+
+
+def snake(item):
+    """Return an API object with snake_case keys ({} for None)."""
+    return camel_dict_to_snake_dict(item or {})
+
+
+def _items(body):
+    """The list under `items` (either casing) of a platform service answer."""
+    if not isinstance(body, dict):
+        return []
+    return body.get('items') or body.get('Items') or []
+
+
+# ---------------------------------------------------------------- resource locations
+
+def check_resource_location_name(name):
+    """Raise ValueError when the service would refuse this name, saying why."""
+    if not name or not name.strip():
+        raise ValueError('Resource location name must not be empty.')
+    bad = sorted(set(c for c in name if c in FORBIDDEN_NAME_CHARS))
+    if bad:
+        raise ValueError(
+            'Resource location name %r contains %s; Citrix Cloud refuses names with any of %s.'
+            % (name, ' '.join(bad), ' '.join(FORBIDDEN_NAME_CHARS)))
+
+
+def _rl_url(client, rl_id=None):
+    base = client.endpoints.resource_locations
+    if rl_id is None:
+        return base
+    # Ids are GUIDs, but quote anyway so that a stray character cannot change the path.
+    return base.rstrip('/') + '/' + quote(str(rl_id), safe='')
+
+
+def list_resource_locations(client):
+    return _items(client.request('GET', _rl_url(client)).body)
+
+
+def get_resource_location(client, rl_id):
+    """One resource location by id, or None: the service answers a missing id with 204 or 404."""
+    try:
+        resp = client.request('GET', _rl_url(client, rl_id), expected=(200, 204))
+    except CitrixCloudError as err:
+        if err.status == 404:
+            return None
+        raise
+    return resp.body if isinstance(resp.body, dict) and resp.body.get('id') else None
+
+
+def find_resource_locations(client, name=None, rl_id=None):
+    """Resource locations matching every given filter; all of them when none is given."""
+    if rl_id:
+        found = get_resource_location(client, rl_id)
+        items = [found] if found else []
+    else:
+        items = list_resource_locations(client)
+    if name is not None:
+        items = [i for i in items if i.get('name') == name]
+    return items
+
+
+def resource_location_changes(current, params):
+    """API fields (camelCase) whose desired value differs from `current` ({} = absent)."""
+    changes = {}
+    for option, field in _RL_FIELDS:
+        want = params.get(option)
+        if want is not None and (not current or current.get(field) != want):
+            changes[field] = want
+    return changes
+
+
+def resource_location_update_body(current, changes):
+    """PUT body: the current writable fields with the changes applied.
+
+    Sent whole so that fields the user left alone keep their value whether the service
+    treats PUT as a replacement or a patch.
+    """
+    body = dict((f, current[f]) for _o, f in _RL_FIELDS if current.get(f) is not None)
+    body.update(changes)
+    return body
+
+
+def create_resource_location(client, body):
+    try:
+        resp = client.request('POST', _rl_url(client), json=body)
+    except CitrixCloudError as err:
+        # The POST may have landed: look before reporting a failure that is not one.
+        if err.uncertain:
+            found = find_resource_locations(client, name=body['name'])
+            if len(found) == 1:
+                return found[0]
+        raise
+    return resp.body if isinstance(resp.body, dict) else dict(body)
+
+
+def update_resource_location(client, current, body):
+    resp = client.request('PUT', _rl_url(client, current['id']), json=body)
+    if isinstance(resp.body, dict) and resp.body.get('id'):
+        return resp.body
+    merged = dict(current)
+    merged.update(body)
+    return merged
+
+
+def delete_resource_location(client, rl_id):
+    try:
+        client.request('DELETE', _rl_url(client, rl_id), expected=(200, 202, 204))
+    except CitrixCloudError as err:
+        # Gone already (another run, or a retried DELETE that had landed) is what we want.
+        if err.status != 404:
+            raise
+
+
+# ---------------------------------------------------------------- service states
+
+def select_service_states(items, service_names=None, states=None):
+    """Filter entitlements by service name (case-insensitive) and state (exact)."""
+    names = set(n.lower() for n in service_names or [])
+    wanted = set(states or [])
+    return [
+        i for i in items
+        if (not names or str(i.get('serviceName', '')).lower() in names)
+        and (not wanted or i.get('state') in wanted)
+    ]
+
+
+def service_states(client, service_names=None, states=None):
+    resp = client.request('GET', client.endpoints.service_states)
+    return select_service_states(_items(resp.body), service_names, states)
+
+
+def unique_names(items, key='serviceName'):
+    """Names in first-seen order, without repeats."""
+    seen = []
+    for i in items:
+        if i.get(key) not in seen:
+            seen.append(i.get(key))
+    return seen
+
+
+# ---------------------------------------------------------------- notifications
+
+def check_event_id(value):
+    """Return the GUID in canonical form, or raise ValueError."""
+    try:
+        parsed = uuid.UUID(str(value))
+    except ValueError:
+        parsed = None
+    # uuid.UUID also accepts braces, urn: and no hyphens; the service wants the plain form.
+    if parsed is None or str(parsed) != str(value).lower():
+        raise ValueError(
+            'event_id must be a GUID such as 3f2b8c1e-6d4a-4f0e-9b7c-2a1d5e8f9c04, got %r.' % (value,))
+    return str(parsed)
+
+
+def check_detail_uri(value):
+    if value is not None and urlparse(value).scheme not in ('http', 'https'):
+        raise ValueError('detail_uri must be an http or https URL, got %r.' % (value,))
+
+
+def rfc3339_now(now=None):
+    """Current UTC time as RFC 3339 with milliseconds and a Z, as Citrix's samples show."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return now.astimezone(datetime.timezone.utc).isoformat(timespec='milliseconds').replace('+00:00', 'Z')
+
+
+def notification_body(params, event_id, created=None):
+    """The POST body for one notification from the module's options."""
+    content = {
+        'languageTag': params['language_tag'],
+        'title': params['title'],
+        'description': params['description'],
+    }
+    if params.get('detail_uri'):
+        content['detailUri'] = params['detail_uri']
+    return {
+        'destinationAdmin': params['destination_admin'],
+        'component': params['component'],
+        'createdDate': created or rfc3339_now(),
+        'eventId': event_id,
+        'severity': params['severity'],
+        'priority': params['priority'],
+        'content': [content],
+    }
+
+
+def find_notification(client, event_id):
+    """The stored notification with this event id, or None; stops paging once found."""
+    wanted = event_id.lower()
+    for item in client.paginate(client.endpoints.notifications_list, limit=100):
+        if str(item.get('eventId', '')).lower() == wanted:
+            return item
+    return None
+
+
+def send_notification(client, body):
+    """POST one notification; returns the item as the service echoed it."""
+    try:
+        resp = client.request('POST', client.endpoints.notifications, json=body)
+    except CitrixCloudError as err:
+        # Sent but unanswered: if it is stored, it was sent; never send it twice.
+        if err.uncertain:
+            found = find_notification(client, body['eventId'])
+            if found:
+                return found
+        raise
+    return resp.body if isinstance(resp.body, dict) else body
