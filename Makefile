@@ -18,7 +18,7 @@ test: unit simulator-test integration sanity lint
 $(BIN)/.stamp: requirements.txt requirements-dev.txt tests/simulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements-dev.txt
-	$(BIN)/pip install --quiet ./tests/simulator
+	$(BIN)/pip install --quiet --editable ./tests/simulator
 	touch $@
 
 $(VENV): $(BIN)/.stamp

@@ -1,0 +1,126 @@
+"""Citrix Cloud identity: client-credential tokens and the header checks every service makes.
+
+Tokens are opaque, live ``token_ttl_s`` seconds and cannot be refreshed. They belong to the
+identity service, not to the DaaS world, so /_sim/reset keeps them valid.
+"""
+
+import hmac
+import re
+import secrets
+import time
+import uuid
+from urllib.parse import unquote
+
+from .errors import ApiError, daas_error, gateway_error
+from .routing import SimResponse
+
+CWS_AUTH = re.compile(r"^\s*cwsauth\s+bearer\s*=\s*(\S+)\s*$", re.IGNORECASE)
+
+
+class TokenStore:
+    def __init__(self, customer_id):
+        self.customer_id = customer_id
+        self.client_id = str(uuid.uuid4())
+        self.client_secret = secrets.token_urlsafe(24)
+        self.tokens = {}  # token -> monotonic expiry
+
+    def issue(self, ttl):
+        self._forget_expired()
+        token = secrets.token_urlsafe(48)
+        self.tokens[token] = time.monotonic() + ttl
+        return token
+
+    def valid(self, token):
+        expiry = self.tokens.get(token)
+        return expiry is not None and expiry > time.monotonic()
+
+    def expiry(self, token):
+        return self.tokens.get(token, 0)
+
+    def _forget_expired(self):
+        now = time.monotonic()
+        if len(self.tokens) > 1000:
+            self.tokens = {t: e for t, e in self.tokens.items() if e > now}
+
+
+def oauth_error(error, description):
+    # Citrix's sample shows "400 Client Error: Invalid request": keep that reason phrase.
+    return ApiError(400, {"error": error, "error_description": description}, reason="Invalid request")
+
+
+def token_endpoint(sim, req):
+    """POST /cctrustoauth2/{customerId|root}/tokens/clients (form encoded client credentials)."""
+    customer = req.params["customerId"]
+    if customer.lower() not in ("root", sim.tokens.customer_id.lower()):
+        raise oauth_error("invalid_request", "Unknown customer.")
+    form = req.form()
+    if form.get("grant_type") != "client_credentials":
+        raise oauth_error("unsupported_grant_type", "grant_type must be client_credentials.")
+    client_id, secret = form.get("client_id", ""), form.get("client_secret", "")
+    if not client_id or not secret:
+        raise oauth_error("invalid_request", "client_id and client_secret are required.")
+    if client_id != sim.tokens.client_id or not hmac.compare_digest(secret, sim.tokens.client_secret):
+        raise oauth_error("invalid_client", "Invalid client credentials.")
+    ttl = sim.faults.config["token_ttl_s"]
+    token = sim.tokens.issue(ttl)
+    sim.stats.tokens_issued += 1
+    body = {"token_type": "bearer", "access_token": token, "expires_in": str(int(ttl))}
+    return SimResponse(200, body)
+
+
+def bearer_token(req):
+    match = CWS_AUTH.match(req.headers.get("Authorization", ""))
+    return match.group(1) if match else None
+
+
+def check_token(sim, req, daas):
+    token = bearer_token(req)
+    if token is None or not sim.tokens.valid(token):
+        what = "Missing or malformed" if token is None else "Invalid or expired"
+        if daas:
+            raise daas_error(401, f"{what} bearer token.", "Unauthorized")
+        raise gateway_error(401, "authentication", f"{what} CwsAuth bearer token.")
+    return token
+
+
+def accepts_json(req, strict):
+    """DaaS insists on application/json (strict); the platform services also take */* or nothing."""
+    accept = req.headers.get("Accept")
+    if accept is None:
+        return not strict
+    ranges = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    wanted = {"application/json"} if strict else {"application/json", "application/*", "*/*"}
+    return any(r in wanted for r in ranges)
+
+
+def check_daas(sim, req, site_scoped, site_in_path=None):
+    """Headers for a DaaS call: token, Citrix-CustomerId, Accept and, when site scoped,
+    Citrix-InstanceId (or the site in the path on the retired /cvadapis/{siteId} form)."""
+    token = check_token(sim, req, daas=True)
+    customer = req.headers.get("Citrix-CustomerId")
+    if not customer:
+        raise daas_error(400, "Citrix-CustomerId header is required.", "MissingCustomerId")
+    if customer.lower() != sim.world.customer_id.lower():
+        raise daas_error(403, "Caller is not authorized for this customer.", "Forbidden")
+    if not accepts_json(req, strict=True):
+        raise daas_error(406, "Caller must accept application/json.", "NotAcceptable")
+    if site_scoped:
+        site = site_in_path if site_in_path is not None else req.headers.get("Citrix-InstanceId")
+        if not site:
+            raise daas_error(400, "Citrix-InstanceId header is required.", "MissingInstanceId")
+        if unquote(site).lower() not in (sim.world.site.id.lower(), sim.world.site.name.lower()):
+            raise daas_error(404, "Site not found.", "SiteNotFound")
+    return token
+
+
+def check_platform(sim, req, customer_in_path=None):
+    """Headers for a platform service: token, customer from the path or Citrix-CustomerId."""
+    token = check_token(sim, req, daas=False)
+    customer = customer_in_path if customer_in_path is not None else req.headers.get("Citrix-CustomerId")
+    if not customer:
+        raise gateway_error(400, "badRequest", "Citrix-CustomerId header is required.")
+    if customer.lower() != sim.world.customer_id.lower():
+        raise gateway_error(403, "authorization", "Caller is not authorized for this customer.")
+    if not accepts_json(req, strict=False):
+        raise gateway_error(406, "notAcceptable", "Only application/json is supported.")
+    return token

@@ -1,0 +1,92 @@
+"""The control room under /_sim/ (outside every Citrix path): stats, state, reset, faults.
+Its own requests are not counted in the stats."""
+
+import json
+
+from . import models
+from .faults import FaultConfigError
+from .routing import SimResponse
+
+
+class Stats:
+    def __init__(self):
+        self.requests = 0
+        self.by_route = {}
+        self.by_status = {}
+        self.tokens_issued = 0
+        self.power_actions = {}  # machine id -> ["reboot", ...] in the order accepted
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.dropped = {"before": 0, "after": 0}
+
+    def started(self):
+        self.requests += 1
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def finished(self, route, status):
+        self.in_flight -= 1
+        self.by_route[route] = self.by_route.get(route, 0) + 1
+        if status is not None:
+            key = str(status)
+            self.by_status[key] = self.by_status.get(key, 0) + 1
+
+    def as_dict(self):
+        return {
+            "requests": self.requests,
+            "by_route": dict(self.by_route),
+            "by_status": dict(self.by_status),
+            "tokens_issued": self.tokens_issued,
+            "power_actions": {k: list(v) for k, v in self.power_actions.items()},
+            "max_in_flight": self.max_in_flight,
+            "in_flight": self.in_flight,
+            "dropped": dict(self.dropped),
+        }
+
+
+def get_stats(sim, req):
+    return SimResponse(200, sim.stats.as_dict())
+
+
+def get_state(sim, req):
+    world = sim.world
+    return SimResponse(200, {
+        "customer_id": world.customer_id,
+        "site": {"Id": world.site.id, "Name": world.site.name},
+        "machines": [models.machine_detail_model(world, m) for m in world.machines.values()],
+        "sessions": [models.session_model(world, s) for s in world.sessions.values()],
+        "catalogs": [models.catalog_model(world, c, detail=True) for c in world.catalogs.values()],
+        "delivery_groups": [models.delivery_group_model(world, g, detail=True)
+                            for g in world.delivery_groups.values()],
+        "jobs": [models.job_model(j) for j in world.jobs.values()],
+        "resource_locations": list(world.resource_locations.values()),
+        "notifications": list(world.notifications),
+        "service_states": list(world.service_states),
+        "messages_sent": list(world.messages_sent),
+    })
+
+
+def reset(sim, req):
+    sim.reset()
+    return SimResponse(200, {"reset": True})
+
+
+def get_faults(sim, req):
+    return SimResponse(200, sim.faults.config)
+
+
+def put_faults(sim, req):
+    try:
+        spec = json.loads(req.body.decode("utf-8") or "{}")
+        sim.faults.set(spec)
+    except (ValueError, FaultConfigError) as err:
+        return SimResponse(400, {"error": str(err)})
+    return SimResponse(200, sim.faults.config)
+
+
+def register(router):
+    router.add("GET", "/_sim/stats", get_stats)
+    router.add("GET", "/_sim/state", get_state)
+    router.add("POST", "/_sim/reset", reset)
+    router.add("GET", "/_sim/faults", get_faults)
+    router.add("PUT", "/_sim/faults", put_faults)

@@ -1,0 +1,389 @@
+"""Citrix DaaS REST API handlers: ``/cvad/manage/...`` plus the retired ``/cvadapis/...`` preview
+paths that Citrix's tutorial scripts still call (site id in the path, no Citrix-InstanceId)."""
+
+import json
+import time
+import uuid
+from urllib.parse import urlsplit, parse_qsl
+
+from multidict import CIMultiDict
+
+from . import models
+from .auth import check_daas
+from .errors import ApiError, bad_request_daas, daas_error, not_found_daas
+from .paging import page, project, query_bool
+from .power import queue_action
+from .routing import SimRequest, SimResponse
+from .world import Job
+
+POWER_VERBS = ["start", "shutdown", "reboot", "suspend", "resume"]
+JOB_TYPES = {"start": "StartMachines", "shutdown": "ShutDownMachines", "reboot": "RebootMachines",
+             "suspend": "SuspendMachines", "resume": "ResumeMachines"}
+MESSAGE_STYLES = {"Unknown", "Critical", "Question", "Exclamation", "Information"}
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def api_prefix(req):
+    """Where this request's API lives, for Location headers: /cvad/manage or /cvadapis/{siteId}."""
+    if req.path.startswith("/cvadapis"):
+        return f"/cvadapis/{req.params['siteId']}" if "siteId" in req.params else "/cvadapis"
+    return "/cvad/manage"
+
+
+def site_scoped(fn):
+    """Wrap a handler with the site-scoped header checks."""
+    def handler(sim, req):
+        check_daas(sim, req, site_scoped=True, site_in_path=req.params.get("siteId"))
+        return fn(sim, req)
+    handler.__name__ = fn.__name__
+    return handler
+
+
+def json_body(req):
+    content_type = req.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type not in ("application/json", "text/json"):
+        raise daas_error(415, "Caller must send the request body as application/json.", "UnsupportedMediaType")
+    try:
+        body = req.json()
+    except (ValueError, UnicodeDecodeError):
+        raise bad_request_daas("The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise bad_request_daas("The request body must be a JSON object.")
+    return body
+
+
+def machine_or_404(sim, name_or_id):
+    machine = sim.world.find_machine(name_or_id)
+    if machine is None:
+        raise not_found_daas("Machine")
+    return machine
+
+
+def session_or_404(sim, session_id):
+    session = sim.world.sessions.get(session_id.lower())
+    if session is None:
+        raise not_found_daas("Session")
+    return session
+
+
+def run_maybe_async(sim, req, job_type, parameters, work):
+    """Run ``work()`` now; with ``async=true`` answer 202 + Location to a job instead, the job
+    ending Complete (or Failed with the error message) after ``sim.job_seconds``."""
+    if not query_bool(req, "async"):
+        return work()
+    error, result = None, None
+    try:
+        result = work()
+    except ApiError as err:
+        error = err.body.get("ErrorMessage") or err.body.get("detail") or "The operation failed."
+    job = Job(id=str(uuid.uuid4()), type=job_type, created=time.time(), created_mono=time.monotonic(),
+              duration=sim.job_seconds, parameters=parameters, error=error,
+              result=result.body if result is not None else None)
+    sim.world.jobs[job.id] = job
+    return SimResponse(202, None, {"Location": f"{req.base_url}{api_prefix(req)}/Jobs/{job.id}"})
+
+
+# -- /me and /Sites --------------------------------------------------------------------------------
+def get_me(sim, req):
+    token = check_daas(sim, req, site_scoped=False)
+    world = sim.world
+    expiry = time.time() + max(0.0, sim.tokens.expiry(token) - time.monotonic())
+    return SimResponse(200, {
+        "UserId": sim.user_id,
+        "DisplayName": "API client",
+        "ExpiryTime": models.now_iso(expiry),
+        "RefreshExpirationTime": models.now_iso(expiry),
+        "VerifiedEmail": "admin@demolab.example",
+        "IsCspCustomer": False,
+        "Customers": [{"Id": world.customer_id, "Name": world.customer_name,
+                       "Sites": [{"Id": world.site.id, "Name": world.site.name}]}],
+    })
+
+
+def list_sites(sim, req):
+    check_daas(sim, req, site_scoped=False)
+    return SimResponse(200, {"Items": [{"Id": sim.world.site.id, "Name": sim.world.site.name}]})
+
+
+def get_site(sim, req):
+    check_daas(sim, req, site_scoped=False)
+    site = sim.world.site
+    if req.params["nameOrId"].lower() not in (site.id.lower(), site.name.lower()):
+        raise not_found_daas("Site")
+    return SimResponse(200, {"Id": site.id, "Name": site.name})
+
+
+# -- catalogs and delivery groups -----------------------------------------------------------------
+def catalog_or_404(sim, req):
+    catalog = sim.world.find_catalog(req.params["nameOrId"])
+    if catalog is None:
+        raise not_found_daas("Machine catalog")
+    return catalog
+
+
+def group_or_404(sim, req):
+    group = sim.world.find_delivery_group(req.params["nameOrId"])
+    if group is None:
+        raise not_found_daas("Delivery group")
+    return group
+
+
+@site_scoped
+def list_catalogs(sim, req):
+    world = sim.world
+    return SimResponse(200, page(req, list(world.catalogs.values()), lambda c: models.catalog_model(world, c)))
+
+
+@site_scoped
+def get_catalog(sim, req):
+    return SimResponse(200, project(req, models.catalog_model(sim.world, catalog_or_404(sim, req), detail=True)))
+
+
+@site_scoped
+def catalog_machines(sim, req):
+    catalog = catalog_or_404(sim, req)
+    machines = [m for m in sim.world.machines.values() if m.catalog_id == catalog.id]
+    return SimResponse(200, page(req, machines, lambda m: models.machine_model(sim.world, m)))
+
+
+@site_scoped
+def list_groups(sim, req):
+    world = sim.world
+    return SimResponse(200, page(req, list(world.delivery_groups.values()),
+                                 lambda g: models.delivery_group_model(world, g)))
+
+
+@site_scoped
+def get_group(sim, req):
+    group = group_or_404(sim, req)
+    return SimResponse(200, project(req, models.delivery_group_model(sim.world, group, detail=True)))
+
+
+@site_scoped
+def group_machines(sim, req):
+    group = group_or_404(sim, req)
+    machines = [m for m in sim.world.machines.values() if m.dg_id == group.id]
+    return SimResponse(200, page(req, machines, lambda m: models.machine_model(sim.world, m)))
+
+
+# -- machines -------------------------------------------------------------------------------------
+@site_scoped
+def list_machines(sim, req):
+    machines = list(sim.world.machines.values())
+    support = req.query.get("sessionSupport")
+    if support:
+        machines = [m for m in machines if m.session_support.lower() == support.lower()]
+    return SimResponse(200, page(req, machines, lambda m: models.machine_model(sim.world, m)))
+
+
+@site_scoped
+def get_machine(sim, req):
+    machine = machine_or_404(sim, req.params["nameOrId"])
+    return SimResponse(200, project(req, models.machine_detail_model(sim.world, machine)))
+
+
+@site_scoped
+def patch_machine(sim, req):
+    machine = machine_or_404(sim, req.params["nameOrId"])
+    body = json_body(req)
+    if "InMaintenanceMode" in body and not isinstance(body["InMaintenanceMode"], bool):
+        raise bad_request_daas("InMaintenanceMode must be a boolean.")
+
+    def work():
+        # Unknown properties are ignored, as the service's JSON binding does.
+        if "InMaintenanceMode" in body:
+            machine.in_maintenance = body["InMaintenanceMode"]
+        return SimResponse(204)
+
+    params = [{"Name": "Id", "Value": machine.id}, {"Name": "Name", "Value": machine.name}]
+    return run_maybe_async(sim, req, "UpdateMachineCatalogMachine", params, work)
+
+
+def power_handler(verb):
+    @site_scoped
+    def handler(sim, req):
+        machine = machine_or_404(sim, req.params["nameOrId"])
+        force = query_bool(req, "force")
+        detail = req.query.get("detailResponseRequired", "true").lower() != "false"
+
+        def work():
+            queue_action(sim.world, machine, verb, sim.power_seconds, force=force)
+            sim.stats.power_actions.setdefault(machine.id, []).append(verb)
+            render = models.machine_detail_model if detail else models.machine_model
+            return SimResponse(200, render(sim.world, machine))
+
+        params = [{"Name": "Id", "Value": machine.id}, {"Name": "Name", "Value": machine.name}]
+        return run_maybe_async(sim, req, JOB_TYPES[verb], params, work)
+    handler.__name__ = f"power_{verb}"
+    return handler
+
+
+@site_scoped
+def machine_sessions(sim, req):
+    machine = machine_or_404(sim, req.params["nameOrId"])
+    items = [models.session_model(sim.world, s) for s in sim.world.machine_sessions(machine)]
+    return SimResponse(200, {"Items": items})
+
+
+# -- sessions -------------------------------------------------------------------------------------
+@site_scoped
+def list_sessions(sim, req):
+    sessions = list(sim.world.sessions.values())
+    return SimResponse(200, page(req, sessions, lambda s: models.session_model(sim.world, s)))
+
+
+@site_scoped
+def get_session(sim, req):
+    return SimResponse(200, models.session_model(sim.world, session_or_404(sim, req.params["id"])))
+
+
+@site_scoped
+def logoff_session(sim, req):
+    session = session_or_404(sim, req.params["id"])
+
+    def work():
+        sim.world.end_session(session.id)
+        return SimResponse(204)
+    return run_maybe_async(sim, req, "LogoffSessions", [{"Name": "Id", "Value": session.id}], work)
+
+
+@site_scoped
+def disconnect_session(sim, req):
+    session = session_or_404(sim, req.params["id"])
+
+    def work():
+        if session.state != "Disconnected":
+            session.state, session.state_change_time = "Disconnected", time.time()
+        return SimResponse(200, models.session_model(sim.world, session))
+    return run_maybe_async(sim, req, "DisconnectSessions", [{"Name": "Id", "Value": session.id}], work)
+
+
+@site_scoped
+def send_message(sim, req):
+    session = session_or_404(sim, req.params["id"])
+    body = json_body(req)
+    style = body.get("Style", "Information")
+    if style not in MESSAGE_STYLES:
+        raise bad_request_daas(f"Invalid Style: {style!r}.")
+
+    def work():
+        machine = sim.world.machines[session.machine_id]
+        sim.world.messages_sent.append({
+            "SessionId": session.id, "Machine": machine.name, "User": session.user,
+            "Title": body.get("Title", ""), "Text": body.get("Text", ""), "Style": style,
+            "Time": models.now_iso(),
+        })
+        return SimResponse(200, models.session_model(sim.world, session))
+    return run_maybe_async(sim, req, "SendSessionMessage", [{"Name": "Id", "Value": session.id}], work)
+
+
+# -- jobs -----------------------------------------------------------------------------------------
+def job_or_404(sim, req):
+    job = sim.world.jobs.get(req.params["id"].lower())
+    if job is None:
+        raise not_found_daas("Job")
+    return job
+
+
+@site_scoped
+def list_jobs(sim, req):
+    return SimResponse(200, {"Items": [models.job_model(j) for j in sim.world.jobs.values()]})
+
+
+@site_scoped
+def get_job(sim, req):
+    return SimResponse(200, models.job_model(job_or_404(sim, req)))
+
+
+@site_scoped
+def job_results(sim, req):
+    job = job_or_404(sim, req)
+    status, _ = models.job_status(job)
+    if status != "Complete":
+        raise daas_error(400, f"Job is {status}; it has no results.", "InvalidArgument")
+    return SimResponse(200, job.result if isinstance(job.result, dict) else {})
+
+
+@site_scoped
+def cancel_job(sim, req):
+    job = job_or_404(sim, req)
+    status, _ = models.job_status(job)
+    if status not in ("NotStarted", "InProgress"):
+        raise daas_error(409, f"Job is {status} and cannot be canceled.", "InvalidOperation")
+    job.canceled = True
+    return SimResponse(200, models.job_model(job))
+
+
+# -- $batch ---------------------------------------------------------------------------------------
+@site_scoped
+def batch(sim, req):
+    if req.in_batch:
+        raise bad_request_daas("A batch cannot contain another batch.")
+    body = json_body(req)
+    items = body.get("Items")
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise bad_request_daas("Items must be a list of batch request items.")
+    for item in items:
+        if not item.get("Reference") or not item.get("RelativeUrl"):
+            raise bad_request_daas("Each batch item needs Reference and RelativeUrl.")
+
+    def work():
+        return SimResponse(200, {"Items": [run_batch_item(sim, req, item) for item in items]})
+    return run_maybe_async(sim, req, "Batch", [], work)
+
+
+def run_batch_item(sim, outer, item):
+    """Dispatch one item through the same router, inheriting the outer request's headers."""
+    url = urlsplit(item["RelativeUrl"])
+    path = url.path if url.path.startswith(("/cvad/manage", "/cvadapis")) else api_prefix(outer) + url.path
+    headers = CIMultiDict(outer.headers)
+    headers.popall("Content-Type", None)
+    for header in item.get("Headers") or []:
+        headers[header.get("Name", "")] = header.get("Value", "")
+    raw_body = item.get("Body")
+    if raw_body and "Content-Type" not in headers:
+        headers["Content-Type"] = "application/json"
+    sub = SimRequest(method=(item.get("Method") or "GET").upper(), path=path, query=dict(parse_qsl(url.query)),
+                     headers=headers, body=(raw_body or "").encode(), base_url=outer.base_url, in_batch=True)
+    resp = sim.router.dispatch(sim, sub)
+    out_headers = [{"Name": k, "Value": v} for k, v in resp.headers.items()]
+    result = {"Reference": item["Reference"], "Code": resp.status, "Headers": out_headers}
+    if resp.body is not None:
+        result["Body"] = json.dumps(resp.body)
+    return result
+
+
+# -- routes ---------------------------------------------------------------------------------------
+SITE_ROUTES = [
+    ("GET", "/MachineCatalogs", list_catalogs),
+    ("GET", "/MachineCatalogs/{nameOrId}", get_catalog),
+    ("GET", "/MachineCatalogs/{nameOrId}/Machines", catalog_machines),
+    ("GET", "/DeliveryGroups", list_groups),
+    ("GET", "/DeliveryGroups/{nameOrId}", get_group),
+    ("GET", "/DeliveryGroups/{nameOrId}/Machines", group_machines),
+    ("GET", "/Machines", list_machines),
+    ("GET", "/Machines/{nameOrId}", get_machine),
+    ("PATCH", "/Machines/{nameOrId}", patch_machine),
+    ("GET", "/Machines/{nameOrId}/Sessions", machine_sessions),
+    *[("POST", f"/Machines/{{nameOrId}}/${verb}", power_handler(verb)) for verb in POWER_VERBS],
+    ("GET", "/Sessions", list_sessions),
+    ("GET", "/Sessions/{id}", get_session),
+    ("POST", "/Sessions/{id}/$logoff", logoff_session),
+    ("POST", "/Sessions/{id}/$disconnect", disconnect_session),
+    ("POST", "/Sessions/{id}/$sendMessage", send_message),
+    ("GET", "/Jobs", list_jobs),
+    ("GET", "/Jobs/{id}", get_job),
+    ("GET", "/Jobs/{id}/Results", job_results),
+    ("POST", "/Jobs/{id}/$cancel", cancel_job),
+    ("POST", "/$batch", batch),
+]
+
+
+def register(router):
+    for prefix in ("/cvad/manage", "/cvadapis"):
+        router.add("GET", f"{prefix}/me", get_me)
+        router.add("GET", f"{prefix}/Sites", list_sites)
+        router.add("GET", f"{prefix}/Sites/{{nameOrId}}", get_site)
+    for method, path, handler in SITE_ROUTES:
+        router.add(method, "/cvad/manage" + path, handler)
+        router.add(method, "/cvadapis/{siteId}" + path, handler)

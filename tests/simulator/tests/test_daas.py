@@ -1,0 +1,173 @@
+"""DaaS behaviour: lookups, paging, projection, maintenance, power over time, sessions, jobs, batch."""
+
+import json
+import time
+
+from conftest import POWER_SECONDS
+
+
+def wait_until(predicate, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_me_and_sites(api):
+    me = api.daas("GET", "/me", headers={"Citrix-InstanceId": ""}).json()
+    assert me["Customers"][0]["Id"] == api.info["customer_id"]
+    assert me["Customers"][0]["Sites"][0]["Id"] == api.info["site_id"]
+    sites = api.daas("GET", "/Sites").json()["Items"]
+    assert sites == [{"Id": api.info["site_id"], "Name": "cloudxdsite"}]
+    assert api.daas("GET", f"/Sites/{api.info['site_id']}").status_code == 200
+
+
+def test_machine_lookup_by_id_name_pipe_and_encoded_backslash(api):
+    kestrel = api.machine("DEMOLAB\\KESTREL")
+    for key in (kestrel["Id"], kestrel["Id"].upper(), "DEMOLAB|KESTREL", "demolab%5Ckestrel", kestrel["Sid"]):
+        response = api.daas("GET", f"/Machines/{key}")
+        assert response.status_code == 200 and response.json()["Id"] == kestrel["Id"], key
+    missing = api.daas("GET", "/Machines/DEMOLAB|NOPE")
+    assert missing.status_code == 404 and missing.json()["ErrorMessage"]
+
+
+def test_tutorial_machines(api):
+    assert api.machine("DEMOLAB\\OSPREY")["SessionCount"] == 2
+    eagle = api.machine("DEMOLAB\\EAGLE")
+    assert eagle["PowerState"] == "Unmanaged" and eagle["SupportedPowerActions"] == []
+    kestrel = api.machine("DEMOLAB\\KESTREL")
+    assert kestrel["SessionCount"] == 0 and kestrel["PowerState"] == "On" and kestrel["PowerActionPending"] is False
+
+
+def test_catalog_and_group_machines(api):
+    catalog = api.daas("GET", "/MachineCatalogs").json()["Items"][0]
+    group = api.daas("GET", "/DeliveryGroups").json()["Items"][0]
+    by_catalog = api.daas("GET", f"/MachineCatalogs/{catalog['Name']}/Machines").json()["Items"]
+    by_group = api.daas("GET", f"/DeliveryGroups/{group['Id']}/Machines").json()["Items"]
+    assert [m["Name"] for m in by_catalog][:3] == ["DEMOLAB\\OSPREY", "DEMOLAB\\EAGLE", "DEMOLAB\\KESTREL"]
+    assert {m["Id"] for m in by_catalog} == {m["Id"] for m in by_group}
+    detail = api.daas("GET", f"/MachineCatalogs/{catalog['Id']}").json()
+    assert detail["TotalCount"] == len(by_catalog) and detail["DeliveryGroups"][0]["Id"] == group["Id"]
+    assert api.daas("GET", "/MachineCatalogs/nope/Machines").status_code == 404
+
+
+def test_paging_limit_and_continuation(api):
+    seen, token, pages = [], None, 0
+    while True:
+        params = {"limit": 5, **({"continuationToken": token} if token else {})}
+        body = api.daas("GET", "/Machines", params=params).json()
+        seen += [m["Id"] for m in body["Items"]]
+        pages += 1
+        token = body.get("ContinuationToken")
+        if not token:
+            break
+    everything = api.daas("GET", "/Machines").json()
+    assert "ContinuationToken" not in everything
+    assert seen == [m["Id"] for m in everything["Items"]] and pages == 3
+    assert api.daas("GET", "/Machines", params={"limit": 1001}).status_code == 400
+    assert api.daas("GET", "/Machines", params={"limit": 0}).status_code == 400
+    assert api.daas("GET", "/Machines", params={"continuationToken": "garbage"}).status_code == 400
+
+
+def test_fields_projection(api):
+    items = api.daas("GET", "/Machines", params={"fields": "Id,Name,sessioncount"}).json()["Items"]
+    assert all(set(m) == {"Id", "Name", "SessionCount"} for m in items)
+
+
+def test_patch_maintenance_mode(api):
+    assert api.daas("PATCH", "/Machines/DEMOLAB|HAWK", json={"InMaintenanceMode": True}).status_code == 204
+    assert api.machine("DEMOLAB\\HAWK")["InMaintenanceMode"] is True
+    assert api.daas("PATCH", "/Machines/DEMOLAB|HAWK", json={"InMaintenanceMode": "yes"}).status_code == 400
+    assert api.daas("PATCH", "/Machines/DEMOLAB|HAWK", data="x",
+                    headers={"Content-Type": "text/plain"}).status_code == 415
+    response = api.daas("PATCH", "/Machines/DEMOLAB|HAWK", params={"async": "true"}, json={"InMaintenanceMode": False})
+    assert response.status_code == 202 and "/cvad/manage/Jobs/" in response.headers["Location"]
+    assert api.machine("DEMOLAB\\HAWK")["InMaintenanceMode"] is False
+
+
+def test_reboot_walks_through_the_power_states(api, sim):
+    response = api.daas("POST", "/Machines/DEMOLAB|KESTREL/$reboot")
+    assert response.status_code == 200
+    assert response.json()["PowerActionPending"] is True and response.json()["PowerState"] == "On"
+    states = []
+    deadline = time.monotonic() + 20 * POWER_SECONDS
+    while time.monotonic() < deadline:
+        machine = api.machine("DEMOLAB\\KESTREL")
+        if not states or states[-1] != machine["PowerState"]:
+            states.append(machine["PowerState"])
+        if not machine["PowerActionPending"]:
+            break
+        time.sleep(POWER_SECONDS / 5)
+    assert states == ["On", "TurningOff", "Off", "TurningOn", "On"]
+    assert sim.stats()["power_actions"] == {response.json()["Id"]: ["reboot"]}
+
+
+def test_shutdown_ends_sessions_and_start_brings_it_back(api, sim):
+    osprey = api.machine("DEMOLAB\\OSPREY")
+    assert api.daas("POST", "/Machines/DEMOLAB|OSPREY/$shutdown").status_code == 200
+    assert wait_until(lambda: api.machine("DEMOLAB\\OSPREY")["PowerState"] == "Off")
+    off = api.machine("DEMOLAB\\OSPREY")
+    assert off["SessionCount"] == 0 and off["RegistrationState"] == "Unregistered"
+    assert api.daas("POST", "/Machines/DEMOLAB|OSPREY/$start", params={"detailResponseRequired": "false"}).ok
+    assert wait_until(lambda: not api.machine("DEMOLAB\\OSPREY")["PowerActionPending"])
+    assert api.machine("DEMOLAB\\OSPREY")["PowerState"] == "On"
+    assert sim.stats()["power_actions"][osprey["Id"]] == ["shutdown", "start"]
+
+
+def test_unmanaged_machine_refuses_power_actions(api, sim):
+    for verb in ("reboot", "start", "shutdown", "suspend", "resume"):
+        response = api.daas("POST", f"/Machines/DEMOLAB|EAGLE/${verb}")
+        assert response.status_code == 400
+        assert response.json()["ErrorMessage"] == "Machine does not support specified power action."
+    assert sim.stats()["power_actions"] == {}
+
+
+def test_async_power_action_runs_as_a_job(api, sim):
+    response = api.daas("POST", "/Machines/DEMOLAB|MERLIN/$reboot", params={"async": "true"})
+    assert response.status_code == 202
+    job_id = response.headers["Location"].rsplit("/", 1)[1]
+    first = api.daas("GET", f"/Jobs/{job_id}").json()
+    assert first["Type"] == "RebootMachines" and first["Status"] in ("NotStarted", "InProgress")
+    assert wait_until(lambda: api.daas("GET", f"/Jobs/{job_id}").json()["Status"] == "Complete")
+    assert api.daas("GET", f"/Jobs/{job_id}/Results").json()["Name"] == "DEMOLAB\\MERLIN"
+    failed = api.daas("POST", "/Machines/DEMOLAB|EAGLE/$reboot", params={"async": "true"})
+    failed_id = failed.headers["Location"].rsplit("/", 1)[1]
+    assert wait_until(lambda: api.daas("GET", f"/Jobs/{failed_id}").json()["Status"] == "Failed")
+    assert "does not support" in api.daas("GET", f"/Jobs/{failed_id}").json()["ErrorString"]
+    assert list(sim.stats()["power_actions"].values()) == [["reboot"]]
+
+
+def test_sessions_logoff_disconnect_and_message(api, sim):
+    osprey = api.machine("DEMOLAB\\OSPREY")
+    sessions = api.daas("GET", "/Machines/DEMOLAB|OSPREY/Sessions").json()["Items"]
+    assert len(sessions) == 2 and all(s["Machine"]["Id"] == osprey["Id"] for s in sessions)
+    first, second = sessions
+    message = {"Title": "Maintenance", "Text": "Rebooting in 5 minutes", "Style": "Exclamation"}
+    assert api.daas("POST", f"/Sessions/{first['Id']}/$sendMessage", json=message).status_code == 200
+    assert api.daas("POST", f"/Sessions/{first['Id']}/$disconnect").json()["State"] == "Disconnected"
+    assert api.daas("POST", f"/Sessions/{second['Id']}/$logoff").status_code == 204
+    assert api.machine("DEMOLAB\\OSPREY")["SessionCount"] == 1
+    assert api.daas("GET", f"/Sessions/{second['Id']}").status_code == 404
+    sent = sim.state()["messages_sent"]
+    assert sent[0]["Title"] == "Maintenance" and sent[0]["Machine"] == "DEMOLAB\\OSPREY"
+    total = len(api.daas("GET", "/Sessions").json()["Items"])
+    assert total == len(sim.state()["sessions"])
+
+
+def test_batch_runs_each_item(api, sim):
+    kestrel = api.machine("DEMOLAB\\KESTREL")
+    body = {"Items": [
+        {"Reference": "a", "Method": "GET", "RelativeUrl": "/Machines/DEMOLAB|OSPREY"},
+        {"Reference": "b", "Method": "POST", "RelativeUrl": f"/Machines/{kestrel['Id']}/$reboot"},
+        {"Reference": "c", "Method": "POST", "RelativeUrl": "/Machines/DEMOLAB|EAGLE/$reboot"},
+    ]}
+    response = api.daas("POST", "/$batch", json=body)
+    assert response.status_code == 200
+    results = {item["Reference"]: item for item in response.json()["Items"]}
+    assert results["a"]["Code"] == 200 and json.loads(results["a"]["Body"])["SessionCount"] == 2
+    assert results["b"]["Code"] == 200 and results["c"]["Code"] == 400
+    stats = sim.stats()
+    assert stats["power_actions"] == {kestrel["Id"]: ["reboot"]}
+    assert stats["by_route"]["POST /cvad/manage/$batch"] == 1
