@@ -1,0 +1,217 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared option docs: MODULES (env fallbacks in words), PLUGINS (env/ini), DAAS (site_id)."""
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+
+    MODULES = r"""
+options:
+  customer_id:
+    description:
+      - The Citrix Cloud customer id (CCID), shown under Identity and Access Management > API Access.
+      - If not set, the value of the E(CITRIX_CUSTOMER_ID) environment variable is used.
+    type: str
+    required: true
+  client_id:
+    description:
+      - The id of a Citrix Cloud API client (secure client).
+      - Give O(client_id) and O(client_secret), or O(access_token).
+      - If not set, the value of the E(CITRIX_CLIENT_ID) environment variable is used, unless
+        O(access_token) is set in the task.
+    type: str
+  client_secret:
+    description:
+      - The secret of the API client O(client_id).
+      - If not set, the value of the E(CITRIX_CLIENT_SECRET) environment variable is used, unless
+        O(access_token) is set in the task.
+    type: str
+  access_token:
+    description:
+      - A bearer token got elsewhere (for example from M(citrix.cloud.citrix_token)), used instead of
+        O(client_id) and O(client_secret). It cannot be renewed, so it must outlive the task.
+      - Mutually exclusive with O(client_id) and O(client_secret).
+      - If not set, the value of the E(CITRIX_ACCESS_TOKEN) environment variable is used, unless
+        O(client_id) or O(client_secret) is set in the task.
+    type: str
+  region:
+    description:
+      - The Citrix Cloud region whose API host is used.
+      - V(global) is C(api.cloud.com), V(us) C(api-us.cloud.com), V(eu) C(api-eu.cloud.com),
+        V(ap-s) C(api-ap-s.cloud.com), V(jp) C(api.citrixcloud.jp).
+      - If not set, the value of the E(CITRIX_REGION) environment variable is used.
+    type: str
+    default: global
+    choices: [global, us, eu, ap-s, jp]
+  api_url:
+    description:
+      - One base URL that replaces every Citrix Cloud host, for a simulator or an API gateway.
+        Each service keeps the path it has on its own host.
+      - If not set, the value of the E(CITRIX_API_URL) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to check the TLS certificate of the service. Only turn this off for a test endpoint.
+      - If not set, the value of the E(CITRIX_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file of CA certificates to trust, for a private CA or a TLS-inspecting proxy.
+      - If not set, the value of the E(CITRIX_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request.
+    type: int
+    default: 30
+  retries:
+    description:
+      - How many times, in all, a request is tried when it fails in a way worth retrying
+        (throttling, a busy or unreachable service). Delays grow exponentially and honour C(Retry-After).
+      - A request that changes something is only sent again when the service provably did not take it.
+    type: int
+    default: 5
+  token_cache:
+    description:
+      - Reuse a token across tasks and processes on this controller through an owner-only cache file
+        in E(CITRIX_TOKEN_CACHE_DIR), else C(${XDG_CACHE_HOME:-~/.cache}/citrix.cloud).
+        The file never holds the secret and is encrypted with a key derived from it.
+      - If not set, the value of the E(CITRIX_TOKEN_CACHE) environment variable is used.
+    type: bool
+    default: true
+notes:
+  - Environment variables and proxies (E(HTTPS_PROXY), E(NO_PROXY)) are read where the module runs,
+    usually the controller (C(delegate_to) V(localhost)).
+attributes:
+  action_group:
+    description: Use C(group/citrix.cloud.all) in C(module_defaults) to set the shared options once.
+    support: full
+    membership:
+      - citrix.cloud.all
+requirements:
+  - requests
+"""
+
+    DAAS = r"""
+options:
+  site_id:
+    description:
+      - The DaaS site id (a GUID), sent as C(Citrix-InstanceId).
+      - Found through C(/me) when the customer has exactly one site.
+      - If not set, the value of the E(CITRIX_SITE_ID) environment variable is used.
+    type: str
+"""
+
+    PLUGINS = r"""
+options:
+  customer_id:
+    description:
+      - The Citrix Cloud customer id (CCID), shown under Identity and Access Management > API Access.
+    type: str
+    required: true
+    env:
+      - name: CITRIX_CUSTOMER_ID
+    ini:
+      - section: citrix_cloud
+        key: customer_id
+  client_id:
+    description:
+      - The id of a Citrix Cloud API client. Give O(client_id) and O(client_secret), or O(access_token).
+    type: str
+    env:
+      - name: CITRIX_CLIENT_ID
+    ini:
+      - section: citrix_cloud
+        key: client_id
+  client_secret:
+    description:
+      - The secret of the API client O(client_id).
+    type: str
+    env:
+      - name: CITRIX_CLIENT_SECRET
+    ini:
+      - section: citrix_cloud
+        key: client_secret
+  access_token:
+    description:
+      - A bearer token got elsewhere, used instead of O(client_id) and O(client_secret).
+    type: str
+    env:
+      - name: CITRIX_ACCESS_TOKEN
+  region:
+    description:
+      - The Citrix Cloud region whose API host is used.
+      - V(global) is C(api.cloud.com), V(us) C(api-us.cloud.com), V(eu) C(api-eu.cloud.com),
+        V(ap-s) C(api-ap-s.cloud.com), V(jp) C(api.citrixcloud.jp).
+    type: str
+    default: global
+    choices: [global, us, eu, ap-s, jp]
+    env:
+      - name: CITRIX_REGION
+    ini:
+      - section: citrix_cloud
+        key: region
+  api_url:
+    description:
+      - One base URL that replaces every Citrix Cloud host, for a simulator or an API gateway.
+    type: str
+    env:
+      - name: CITRIX_API_URL
+    ini:
+      - section: citrix_cloud
+        key: api_url
+  validate_certs:
+    description:
+      - Whether to check the TLS certificate of the service.
+    type: bool
+    default: true
+    env:
+      - name: CITRIX_VALIDATE_CERTS
+    ini:
+      - section: citrix_cloud
+        key: validate_certs
+  ca_path:
+    description:
+      - A PEM file of CA certificates to trust.
+    type: path
+    env:
+      - name: CITRIX_CA_PATH
+    ini:
+      - section: citrix_cloud
+        key: ca_path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request.
+    type: int
+    default: 30
+  retries:
+    description:
+      - How many times, in all, a request is tried when it fails in a way worth retrying.
+    type: int
+    default: 5
+  token_cache:
+    description:
+      - Reuse a token across processes on this controller through an owner-only, encrypted cache file.
+    type: bool
+    default: true
+    env:
+      - name: CITRIX_TOKEN_CACHE
+    ini:
+      - section: citrix_cloud
+        key: token_cache
+  site_id:
+    description:
+      - The DaaS site id (a GUID); found through C(/me) when the customer has exactly one site.
+    type: str
+    env:
+      - name: CITRIX_SITE_ID
+    ini:
+      - section: citrix_cloud
+        key: site_id
+requirements:
+  - requests
+"""

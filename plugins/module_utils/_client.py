@@ -1,0 +1,421 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one HTTP client: headers, retries, errors, paging, async jobs, bounded parallel calls.
+
+Modules use it through `CitrixCloudModule.client`; see docs/developing.md for the contract.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+import traceback
+import uuid
+
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import NewConnectionError
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # reported by CitrixCloudModule through missing_required_lib
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+# The collection version, in one place (User-Agent).
+COLLECTION_VERSION = '0.1.0'
+USER_AGENT = 'citrix.cloud/%s (+https://github.com/citrix/citrix.cloud)' % COLLECTION_VERSION
+
+IDEMPOTENT = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'))
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+TRANSACTION_HEADERS = ('Citrix-TransactionId', 'X-Cws-TransactionId')
+MAX_PAGE = 1000
+# What a person can do about the statuses that are about them rather than the service.
+HINTS = {
+    401: ' (the access token was rejected: check access_token, or client_id / client_secret and customer_id)',
+    403: ' (the API client lacks the permission for this call: check its access policy in Citrix Cloud)',
+}
+MAX_SERVER_DELAY = 120.0  # a Retry-After beyond this is a service asking for more than a task should wait
+
+log = logging.getLogger('citrix.cloud')
+
+
+class CitrixCloudError(Exception):
+    """A failed call, told as one sentence a person can act on; never holds a header or token.
+
+    `uncertain` is true when the request may have reached the service but no answer came back:
+    re-read state before sending it again. `body` is the parsed error body, for callers that
+    need `ErrorType` and the like.
+    """
+
+    def __init__(self, message, status=None, method=None, path=None, transaction_id=None,
+                 uncertain=False, body=None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.path = path
+        self.transaction_id = transaction_id
+        self.uncertain = uncertain
+        self.body = body
+
+    def __str__(self):
+        text = self.message
+        if self.method and self.path:
+            outcome = 'failed with %s' % self.status if self.status else 'failed'
+            text = '%s %s %s: %s' % (self.method, self.path, outcome, self.message)
+        if self.transaction_id:
+            text += ' (Citrix-TransactionId %s)' % self.transaction_id
+        return text
+
+
+class Response:
+    """What a call returns: `status`, `body` (parsed JSON or None), `headers`, `transaction_id`."""
+
+    def __init__(self, status, body, headers, transaction_id):
+        self.status = status
+        self.body = body
+        self.headers = headers
+        self.transaction_id = transaction_id
+
+    def __repr__(self):
+        return 'Response(%s, transaction_id=%s)' % (self.status, self.transaction_id)
+
+
+def response_tid(resp, sent):
+    """The transaction id the service answered with, else the one sent."""
+    if resp is not None:
+        for name in TRANSACTION_HEADERS:
+            if resp.headers.get(name):
+                return resp.headers[name]
+    return sent
+
+
+def url_path(url):
+    """The path of a URL, without scheme, host or query (queries may hold what errors must not)."""
+    return urlsplit(url).path or '/'
+
+
+def parse_body(resp):
+    if not resp.content:
+        return None
+    try:
+        return resp.json()
+    except ValueError:
+        return None
+
+
+def error_message(body, reason):
+    """The service's own words: DaaS `ErrorMessage`, gateway `detail`, OAuth `error_description`."""
+    if isinstance(body, dict):
+        for key in ('ErrorMessage', 'errorMessage', 'detail', 'error_description', 'Message', 'message', 'error'):
+            value = body.get(key)
+            if value and isinstance(value, str):
+                return value
+    return reason or 'no error message'
+
+
+def missing_object(status, body):
+    """DaaS may answer a GET for a missing object with 500 "Object does not exist.": no use retrying."""
+    return status == 500 and 'does not exist' in error_message(body, '').lower()
+
+
+def is_gateway_error(body):
+    """The Citrix Cloud gateway answers in problem+json with a `type` under errors-api."""
+    if not isinstance(body, dict):
+        return False
+    kind = body.get('type')
+    return bool(isinstance(kind, str) and 'errors-api' in kind) or body_retry_delay(body) is not None
+
+
+def body_retry_delay(body):
+    """The gateway's `parameters: [{name: retryDelay, value: "4"}]`, in seconds, or None."""
+    params = body.get('parameters') if isinstance(body, dict) else None
+    for param in params if isinstance(params, list) else ():
+        if isinstance(param, dict) and param.get('name') == 'retryDelay':
+            try:
+                return max(0.0, float(param.get('value')))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def retry_after(value, now=None):
+    """Seconds from a `Retry-After` header (delta-seconds or HTTP-date), or None."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def backoff_delay(attempt, base=0.5, cap=30.0):
+    """Exponential backoff with jitter (half fixed, half random), capped."""
+    ceiling = min(cap, base * (2 ** max(0, attempt - 1)))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def not_sent(exc):
+    """True when a connection error happened before any byte of the request left (safe to resend)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.SSLError) or not isinstance(exc, requests.exceptions.ConnectionError):
+        return False
+    reason = getattr(exc.args[0], 'reason', None) if exc.args else None
+    return isinstance(reason, NewConnectionError)
+
+
+def daas_site_scoped(path):
+    """DaaS calls carry Citrix-InstanceId except `/me` and those under `/Sites`."""
+    first = path.split('?', 1)[0].strip('/').split('/', 1)[0].lower()
+    return first not in ('me', 'sites')
+
+
+class CitrixCloudClient:
+    """One requests.Session for one module run; see docs/developing.md for the contract.
+
+    `auth` is an object with `token()` and `invalidate(token)` (see _auth.TokenProvider).
+    `sleep`, `backoff` and `clock` are injectable so tests need not wait.
+    """
+
+    def __init__(self, endpoints, auth=None, site_id=None, timeout=30, retries=5, validate_certs=True,
+                 ca_path=None, sleep=time.sleep, backoff=backoff_delay, clock=time.monotonic):
+        self.endpoints = endpoints
+        self.customer_id = endpoints.customer_id
+        self.auth = auth
+        self.site_id = site_id
+        self.timeout = timeout
+        self.attempts = max(1, int(retries))  # `retries` counts every try, the first included
+        self.sleep = sleep
+        self.backoff = backoff
+        self.clock = clock
+        self.secrets = set()  # values never to show in a message (auth adds its own)
+        self.session = requests.Session()  # honours HTTPS_PROXY / NO_PROXY / REQUESTS_CA_BUNDLE
+        # Passed on each request: a Session-level value would lose to REQUESTS_CA_BUNDLE, even False.
+        self.verify = (ca_path or True) if validate_certs else False
+        self._pool_size = 0
+        self.ensure_pool(10)
+
+    # -- transport ---------------------------------------------------------------------------
+
+    def ensure_pool(self, size):
+        """Keep a connection per worker so parallel calls never queue on, or discard, connections."""
+        if size > self._pool_size:
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=size, max_retries=0)
+            self.session.mount('https://', adapter)
+            self.session.mount('http://', adapter)
+            self._pool_size = size
+
+    def redact(self, text):
+        for secret in tuple(self.secrets):  # other threads may add a token meanwhile
+            if secret and len(secret) > 3:
+                text = text.replace(secret, '********')
+        return text
+
+    def _headers(self, site_scoped, extra, token):
+        headers = {
+            'Accept': 'application/json',
+            'User-Agent': USER_AGENT,
+            'Citrix-CustomerId': self.customer_id,
+            'Citrix-TransactionId': str(uuid.uuid4()),
+        }
+        if site_scoped:
+            headers['Citrix-InstanceId'] = self.site_id
+        if token:
+            headers['Authorization'] = 'CwsAuth Bearer=%s' % token
+        headers.update(extra or {})
+        return headers
+
+    def _error(self, message, method, url, resp=None, sent_tid=None, uncertain=False, body=None):
+        return CitrixCloudError(self.redact(message), status=resp.status_code if resp is not None else None,
+                                method=method, path=url_path(url), transaction_id=response_tid(resp, sent_tid),
+                                uncertain=uncertain, body=body)
+
+    def _delay(self, attempt, resp=None, body=None):
+        server = retry_after(resp.headers.get('Retry-After')) if resp is not None else None
+        if server is None:
+            server = body_retry_delay(body)
+        if server is None:
+            return self.backoff(attempt)
+        # a little jitter, upwards only, so throttled processes do not come back in lockstep
+        return min(server, MAX_SERVER_DELAY) * random.uniform(1.0, 1.1)
+
+    @staticmethod
+    def _retryable(idempotent, status, body):
+        if status not in RETRY_STATUSES or missing_object(status, body):
+            return False
+        # POST is retried only where the service provably did not take it.
+        return idempotent or status == 429 or (status == 503 and is_gateway_error(body))
+
+    def request(self, method, url, params=None, json=None, site_scoped=False, expected=None,
+                headers=None, data=None, auth=True, idempotent=None):
+        """Send one logical call, with retries; return a Response or raise CitrixCloudError.
+
+        `idempotent=True` lets a POST that changes nothing (a search, a token) retry like a GET.
+        """
+        method = method.upper()
+        idempotent = method in IDEMPOTENT if idempotent is None else idempotent
+        if site_scoped and not self.site_id:
+            raise CitrixCloudError('no site_id: set site_id (or CITRIX_SITE_ID) for %s %s'
+                                   % (method, url_path(url)))
+        attempt, refreshed = 0, False
+        while True:
+            attempt += 1
+            token = self.auth.token() if auth and self.auth is not None else None
+            hdrs = self._headers(site_scoped, headers, token)
+            tid = hdrs['Citrix-TransactionId']
+            try:
+                resp = self.session.request(method, url, params=params, json=json, data=data, headers=hdrs,
+                                            timeout=self.timeout, verify=self.verify, allow_redirects=False)
+            except requests.exceptions.RequestException as exc:
+                safe = not_sent(exc)
+                if attempt < self.attempts and (safe or idempotent) and not _is_ssl(exc):
+                    self._wait(method, url, attempt, 'connection error')
+                    continue
+                raise self._connection_error(exc, method, url, tid, not safe, idempotent)
+            body, status = parse_body(resp), resp.status_code
+            log.debug('%s %s -> %s (%s)', method, url_path(url), status, response_tid(resp, tid))
+            if status == 401 and token and not refreshed and getattr(self.auth, 'can_refresh', False):
+                refreshed = True  # a token may be revoked or expire early: one fresh one, once
+                self.auth.invalidate(token)
+                continue
+            wanted = status in expected if expected is not None else status < 300
+            if wanted:
+                return Response(status, body, resp.headers, response_tid(resp, tid))
+            if attempt < self.attempts and self._retryable(idempotent, status, body):
+                self._wait(method, url, attempt, status, resp, body)
+                continue
+            message = error_message(body, resp.reason) + (HINTS.get(status, '') if token else '')
+            raise self._error(message, method, url, resp, tid, not idempotent and status in (502, 504), body)
+
+    def _wait(self, method, url, attempt, why, resp=None, body=None):
+        delay = self._delay(attempt, resp, body)
+        log.debug('%s %s: %s, try %d of %d in %.1fs', method, url_path(url), why, attempt + 1, self.attempts, delay)
+        self.sleep(delay)
+
+    def _connection_error(self, exc, method, url, tid, uncertain, idempotent):
+        if _is_ssl(exc):
+            message = ('TLS certificate check failed (%s): set ca_path to your CA bundle, or validate_certs: false '
+                       'for a test endpoint' % type(exc).__name__)
+        elif isinstance(exc, requests.exceptions.Timeout):
+            message = 'no answer within %s s (timeout)' % self.timeout
+        else:
+            message = 'could not connect to %s (%s)' % (urlsplit(url).netloc, type(exc).__name__)
+        if uncertain and not idempotent:
+            message += '; the service may have received the request, so re-read its state before sending it again'
+        return self._error(message, method, url, sent_tid=tid, uncertain=uncertain)
+
+    # -- conveniences ------------------------------------------------------------------------
+
+    def daas_url(self, path):
+        return self.endpoints.daas + path
+
+    def daas(self, method, path, **kwargs):
+        """`request` on the DaaS API; site-scoped unless the path is `/me` or under `/Sites`."""
+        kwargs.setdefault('site_scoped', daas_site_scoped(path))
+        return self.request(method, self.daas_url(path), **kwargs)
+
+    def paginate(self, url_or_daas_path, params=None, limit=MAX_PAGE, fields=None, site_scoped=None):
+        """Yield every item of a list call, following ContinuationToken (either casing)."""
+        url = url_or_daas_path
+        if not url.startswith(('http://', 'https://')):
+            url = self.daas_url(url_or_daas_path)
+            site_scoped = daas_site_scoped(url_or_daas_path) if site_scoped is None else site_scoped
+        query = dict(params or {})
+        if limit:
+            query['limit'] = min(int(limit), MAX_PAGE)
+        if fields:
+            query['fields'] = fields if isinstance(fields, str) else ','.join(fields)
+        seen = set()
+        while True:
+            body = self.request('GET', url, params=query, site_scoped=bool(site_scoped)).body
+            yield from _items(body)
+            token = _continuation(body)
+            if not token or token in seen:  # a repeated token would loop forever
+                return
+            seen.add(token)
+            query['continuationToken'] = token
+
+    def wait_for_job(self, location, timeout=600, first=2.0, factor=1.5, longest=30.0):
+        """Poll `/Jobs/{id}` until it ends; return its body, raise on Failed, cancel on timeout."""
+        if isinstance(location, Response):
+            location = location.headers.get('Location', '')
+        job_id = url_path(location).rstrip('/').rsplit('/', 1)[-1]
+        if not job_id:
+            raise CitrixCloudError('the service started a job but gave no Location to follow')
+        deadline, interval = self.clock() + timeout, first
+        while True:
+            job = self.daas('GET', '/Jobs/%s' % job_id).body or {}
+            status = job.get('Status')
+            if status in ('Complete', 'CompleteWithWarning', 'NonTerminatingError'):
+                return job
+            if status in ('Failed', 'Canceled'):
+                reason = job.get('ErrorString') or job.get('ErrorCode') or 'no error given'
+                raise CitrixCloudError('job %s %s: %s' % (job_id, status.lower(), reason), body=job)
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                self._cancel_job(job_id)
+                raise CitrixCloudError('job %s did not finish within %s s (last status %s); it was cancelled'
+                                       % (job_id, timeout, status), body=job)
+            self.sleep(min(interval, remaining))
+            interval = min(interval * factor, longest)
+
+    def _cancel_job(self, job_id):
+        try:
+            self.daas('POST', '/Jobs/%s/$cancel' % job_id)
+        except CitrixCloudError as exc:  # best effort: the timeout is the error worth reporting
+            log.debug('cancelling job %s failed: %s', job_id, exc)
+
+    def parallel_map(self, fn, items, workers=10):
+        """`fn` over items with at most `workers` at once; results in input order.
+
+        An exception raised by `fn` is returned in place of its result.
+        """
+        items = list(items)
+        if not items:
+            return []
+        workers = max(1, min(int(workers), len(items)))
+        self.ensure_pool(workers)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(fn, item) for item in items]
+        return [_outcome(future) for future in futures]
+
+
+def _outcome(future):
+    try:
+        return future.result()
+    except Exception as exc:  # pylint: disable=broad-except  # the caller decides, per item
+        return exc
+
+
+def _is_ssl(exc):
+    return isinstance(exc, requests.exceptions.SSLError)
+
+
+def _items(body):
+    if isinstance(body, list):
+        return body
+    if not isinstance(body, dict):
+        return []
+    items = body.get('Items', body.get('items'))
+    return items or []
+
+
+def _continuation(body):
+    if not isinstance(body, dict):
+        return None
+    return body.get('ContinuationToken') or body.get('continuationToken') or None

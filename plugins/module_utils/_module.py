@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""CitrixCloudModule: the shared options, the client factory, and failures a person can act on."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+import re
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.parameters import env_fallback
+
+from ansible_collections.citrix.cloud.plugins.module_utils._auth import TokenProvider
+from ansible_collections.citrix.cloud.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    CitrixCloudClient,
+    CitrixCloudError,
+)
+from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import (
+    REGIONS,
+    Endpoints,
+    check_api_url,
+    check_customer_id,
+)
+
+GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
+
+# Options filled from the environment, so that explicit credentials can win over env ones.
+_FROM_ENV = set()
+
+
+class _Env:
+    """env_fallback that remembers which option it filled."""
+
+    def __init__(self, option):
+        self.option = option
+
+    def __call__(self, *names):
+        value = env_fallback(*names)  # raises AnsibleFallbackNotFound when unset
+        _FROM_ENV.add(self.option)
+        return value
+
+
+def _env(option, var):
+    return (_Env(option), [var])
+
+
+SHARED_ARGSPEC = dict(
+    customer_id=dict(type='str', required=True, fallback=(env_fallback, ['CITRIX_CUSTOMER_ID'])),
+    client_id=dict(type='str', fallback=_env('client_id', 'CITRIX_CLIENT_ID')),
+    client_secret=dict(type='str', no_log=True, fallback=_env('client_secret', 'CITRIX_CLIENT_SECRET')),
+    access_token=dict(type='str', no_log=True, fallback=_env('access_token', 'CITRIX_ACCESS_TOKEN')),
+    region=dict(type='str', default='global', choices=list(REGIONS), fallback=(env_fallback, ['CITRIX_REGION'])),
+    api_url=dict(type='str', fallback=(env_fallback, ['CITRIX_API_URL'])),
+    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['CITRIX_VALIDATE_CERTS'])),
+    ca_path=dict(type='path', fallback=(env_fallback, ['CITRIX_CA_PATH'])),
+    timeout=dict(type='int', default=30),
+    retries=dict(type='int', default=5),
+    token_cache=dict(type='bool', default=True, no_log=False, fallback=(env_fallback, ['CITRIX_TOKEN_CACHE'])),
+)
+DAAS_ARGSPEC = dict(
+    site_id=dict(type='str', fallback=(env_fallback, ['CITRIX_SITE_ID'])),
+)
+CREDENTIALS = ('client_id', 'client_secret', 'access_token')
+
+
+def shared_argspec(daas=False):
+    spec = copy.deepcopy(SHARED_ARGSPEC)
+    if daas:
+        spec.update(copy.deepcopy(DAAS_ARGSPEC))
+    return spec
+
+
+def check_options(params, from_env=frozenset()):
+    """Resolve credentials (explicit options win over env) and check formats; raise ValueError.
+
+    Done here rather than with AnsibleModule's mutually_exclusive, which cannot tell an option
+    from its environment fallback. Changes `params` in place.
+    """
+    explicit = set(k for k in CREDENTIALS if params.get(k) is not None and k not in from_env)
+    if 'access_token' in explicit and explicit & {'client_id', 'client_secret'}:
+        raise ValueError('parameters are mutually exclusive: access_token|client_id, client_secret')
+    if 'access_token' in explicit:
+        params['client_id'] = params['client_secret'] = None
+    elif explicit:
+        params['access_token'] = None
+    elif params.get('access_token') and (params.get('client_id') or params.get('client_secret')):
+        raise ValueError('CITRIX_ACCESS_TOKEN and CITRIX_CLIENT_ID / CITRIX_CLIENT_SECRET are both set: '
+                         'unset one, or set access_token or client_id and client_secret in the task')
+    if not params.get('access_token') and not (params.get('client_id') and params.get('client_secret')):
+        raise ValueError('set client_id and client_secret (or CITRIX_CLIENT_ID and CITRIX_CLIENT_SECRET), '
+                         'or access_token (or CITRIX_ACCESS_TOKEN)')
+    check_customer_id(params['customer_id'])
+    if params.get('api_url'):
+        params['api_url'] = check_api_url(params['api_url'])
+    if params.get('site_id') and not GUID_RE.match(params['site_id']):
+        raise ValueError('site_id %r is not a GUID (like 0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9)' % params['site_id'])
+    if params['timeout'] <= 0 or params['retries'] < 0:
+        raise ValueError('timeout must be above 0 and retries 0 or more')
+    if params.get('ca_path') and not os.path.exists(params['ca_path']):
+        raise ValueError('ca_path %s does not exist' % params['ca_path'])
+    return params
+
+
+def build_client(params):
+    """A CitrixCloudClient from checked shared options (also for plugins, which have no module)."""
+    endpoints = Endpoints(params['customer_id'], params.get('region') or 'global', params.get('api_url'))
+    client = CitrixCloudClient(endpoints, site_id=params.get('site_id'), timeout=params.get('timeout', 30),
+                               retries=params.get('retries', 5), validate_certs=params.get('validate_certs', True),
+                               ca_path=params.get('ca_path'))
+    client.auth = TokenProvider(client, endpoints.token, params.get('client_id'), params.get('client_secret'),
+                                params.get('access_token'), cache=params.get('token_cache', True))
+    return client
+
+
+class CitrixCloudModule(AnsibleModule):
+    """AnsibleModule with the shared Citrix Cloud options and a lazily built `client`."""
+
+    def __init__(self, argument_spec=None, daas=False, **kwargs):
+        _FROM_ENV.clear()
+        spec = shared_argspec(daas)
+        spec.update(argument_spec or {})
+        super().__init__(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self._client = None
+        try:
+            check_options(self.params, frozenset(_FROM_ENV))
+        except ValueError as exc:
+            self.fail_json(msg=str(exc))
+
+    @property
+    def client(self):
+        """The CitrixCloudClient for this run, built on first use."""
+        if self._client is None:
+            self._client = build_client(self.params)
+        return self._client
+
+    @contextlib.contextmanager
+    def api_errors(self):
+        """Turn CitrixCloudError and ValueError into fail_json, never a traceback."""
+        try:
+            yield
+        except CitrixCloudError as exc:
+            self.fail_json(msg=str(exc), status=exc.status, transaction_id=exc.transaction_id)
+        except ValueError as exc:
+            self.fail_json(msg=str(exc))

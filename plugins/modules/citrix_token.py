@@ -1,0 +1,90 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: citrix_token
+short_description: Get a Citrix Cloud bearer token to share
+version_added: 0.1.0
+description:
+  - Gets a bearer token for a Citrix Cloud API client (or reuses a cached one), so that later tasks,
+    other tools or many parallel processes can use it through O(access_token) or E(CITRIX_ACCESS_TOKEN)
+    instead of each asking the rate-limited token endpoint.
+  - Changes nothing in Citrix Cloud.
+author:
+  - Contributors to the citrix.cloud project (@citrix)
+extends_documentation_fragment:
+  - citrix.cloud.common.modules
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+"""
+
+EXAMPLES = r"""
+- name: Get a token once for the whole play
+  citrix.cloud.citrix_token:
+    customer_id: "{{ citrix_customer_id }}"
+    client_id: "{{ citrix_client_id }}"
+    client_secret: "{{ citrix_client_secret }}"
+  delegate_to: localhost
+  run_once: true
+  no_log: true
+  register: citrix
+
+- name: Use it in every later task of the group
+  module_defaults:
+    group/citrix.cloud.all:
+      customer_id: "{{ citrix_customer_id }}"
+      access_token: "{{ citrix.access_token }}"
+  block:
+    - name: List resource locations
+      citrix.cloud.citrix_resource_location_info:
+      delegate_to: localhost
+"""
+
+RETURN = r"""
+access_token:
+  description:
+    - "The bearer token, sent as C(Authorization: CwsAuth Bearer=<token>)."
+    - Sensitive, like a password for about an hour; register it with C(no_log) on the task.
+  returned: success
+  type: str
+  sample: eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl
+expires_at:
+  description:
+    - When the token expires, ISO 8601 in UTC. V(null) when a given O(access_token) does not tell.
+  returned: success
+  type: str
+  sample: "2025-11-28T03:41:07Z"
+"""
+
+import datetime
+
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+
+
+def iso_utc(epoch):
+    if epoch is None:
+        return None
+    moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def main():
+    module = CitrixCloudModule(argument_spec={}, supports_check_mode=True)
+    with module.api_errors():
+        auth = module.client.auth
+        token = auth.token()  # read-only, so check mode fetches it too
+        module.exit_json(changed=False, access_token=token, expires_at=iso_utc(auth.expires_at))
+
+
+if __name__ == '__main__':
+    main()

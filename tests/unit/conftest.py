@@ -1,0 +1,88 @@
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Shared fixtures: an isolated token cache and environment per test, and a client on httpserver."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import threading
+
+import pytest
+
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ansible_collections.citrix.cloud.plugins.module_utils._auth import TokenProvider
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
+from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
+
+CUSTOMER = 'acme1234'
+CLIENT_ID = 'c0ffee00-client-id'
+SECRET = 'S3cr3t-Client-Secret-Value=='
+SITE = '0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9'
+TOKEN_PATH = '/cctrustoauth2/%s/tokens/clients' % CUSTOMER
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """No CITRIX_* from the caller's shell, and a token cache folder of this test's own."""
+    for name in list(os.environ):
+        if name.startswith('CITRIX_'):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv('CITRIX_TOKEN_CACHE_DIR', str(tmp_path / 'token-cache'))
+    return tmp_path / 'token-cache'
+
+
+def json_response(body, status=200, headers=None):
+    return WerkzeugResponse(json.dumps(body), status=status, headers=headers or {},
+                            content_type='application/json')
+
+
+class TokenEndpoint:
+    """A token endpoint on httpserver that counts requests and issues tok-1, tok-2, ..."""
+
+    def __init__(self, httpserver, expires_in='3600'):
+        self.count = 0
+        self.expires_in = expires_in
+        self.forms = []
+        self._numbers = itertools.count(1)
+        self._lock = threading.Lock()
+        httpserver.expect_request(TOKEN_PATH, method='POST').respond_with_handler(self.handle)
+
+    def handle(self, request):
+        with self._lock:
+            self.count += 1
+            self.forms.append(request.form.to_dict())
+            token = 'tok-%d' % next(self._numbers)
+        return json_response({'token_type': 'bearer', 'access_token': token, 'expires_in': self.expires_in})
+
+
+@pytest.fixture
+def token_endpoint(httpserver):
+    return TokenEndpoint(httpserver)
+
+
+@pytest.fixture
+def sleeps():
+    """Delays the client asked for, instead of sleeping them."""
+    return []
+
+
+@pytest.fixture
+def api_url(httpserver):
+    return httpserver.url_for('/').rstrip('/')
+
+
+@pytest.fixture
+def make_client(api_url, sleeps):
+    def factory(access_token=None, secret=SECRET, cache=True, site_id=SITE, sleep=None, **kwargs):
+        kwargs.setdefault('retries', 5)
+        kwargs.setdefault('timeout', 5)
+        endpoints = Endpoints(CUSTOMER, api_url=kwargs.pop('url', api_url))
+        client = CitrixCloudClient(endpoints, site_id=site_id, sleep=sleep or sleeps.append,
+                                   backoff=lambda attempt: 0.01 * attempt, **kwargs)
+        client.auth = TokenProvider(client, endpoints.token, None if access_token else CLIENT_ID,
+                                    None if access_token else secret, access_token, cache=cache)
+        return client
+    return factory

@@ -1,0 +1,148 @@
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""CitrixCloudModule: shared options, env fallbacks, checks before any call, failures; citrix_token."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.tests.unit.conftest import CLIENT_ID, CUSTOMER, SECRET, SITE, TOKEN_PATH, json_response
+
+CREDS = dict(customer_id=CUSTOMER, client_id=CLIENT_ID, client_secret=SECRET)
+
+
+def make_module(args, **kwargs):
+    with patch_module_args(args):
+        return CitrixCloudModule(argument_spec=dict(name=dict(type='str')), supports_check_mode=True, **kwargs)
+
+
+def failure(capsys, args, **kwargs):
+    with pytest.raises(SystemExit):
+        make_module(args, **kwargs)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_defaults_and_module_options():
+    module = make_module(dict(CREDS, name='x'))
+    p = module.params
+    assert (p['region'], p['validate_certs'], p['timeout'], p['retries'], p['token_cache']) == ('global', True, 30, 5, True)
+    assert p['name'] == 'x' and 'site_id' not in p
+    assert 'site_id' in make_module(dict(CREDS), daas=True).params
+
+
+def test_env_fallbacks(monkeypatch):
+    for name, value in (('CUSTOMER_ID', CUSTOMER), ('CLIENT_ID', CLIENT_ID), ('CLIENT_SECRET', SECRET),
+                        ('REGION', 'eu'), ('API_URL', 'http://127.0.0.1:9/'), ('VALIDATE_CERTS', 'false'),
+                        ('TOKEN_CACHE', 'no'), ('SITE_ID', SITE)):
+        monkeypatch.setenv('CITRIX_' + name, value)
+    p = make_module({}, daas=True).params
+    assert (p['customer_id'], p['client_id'], p['client_secret'], p['region']) == (CUSTOMER, CLIENT_ID, SECRET, 'eu')
+    assert (p['api_url'], p['validate_certs'], p['token_cache'], p['site_id']) == ('http://127.0.0.1:9', False, False, SITE)
+
+
+def test_explicit_options_win_over_env(monkeypatch):
+    monkeypatch.setenv('CITRIX_REGION', 'eu')
+    monkeypatch.setenv('CITRIX_ACCESS_TOKEN', 'env-token')
+    p = make_module(dict(CREDS, region='jp')).params
+    assert p['region'] == 'jp' and p['access_token'] is None and p['client_id'] == CLIENT_ID
+
+
+def test_explicit_access_token_wins_over_env_credentials(monkeypatch):
+    monkeypatch.setenv('CITRIX_CLIENT_ID', CLIENT_ID)
+    monkeypatch.setenv('CITRIX_CLIENT_SECRET', SECRET)
+    p = make_module(dict(customer_id=CUSTOMER, access_token='task-token')).params
+    assert p['access_token'] == 'task-token' and p['client_id'] is None and p['client_secret'] is None
+
+
+@pytest.mark.parametrize('args, words', [
+    (dict(CREDS, access_token='given-token'), 'mutually exclusive'),
+    (dict(customer_id=CUSTOMER), 'set client_id and client_secret'),
+    (dict(customer_id=CUSTOMER, client_id=CLIENT_ID), 'set client_id and client_secret'),
+    (dict(CREDS, customer_id='bad id!'), 'not a Citrix Cloud customer id'),
+    (dict(CREDS, region='mars'), 'value of region must be one of: global, us, eu, ap-s, jp'),
+    (dict(CREDS, api_url='ftp://example.com'), 'must be an http:// or https:// base URL'),
+    (dict(CREDS, site_id='my-site'), 'is not a GUID'),
+    (dict(CREDS, timeout=0), 'timeout must be above 0'),
+    (dict(CREDS, ca_path='/nonexistent/ca.pem'), 'ca_path /nonexistent/ca.pem does not exist'),
+    (dict(client_id=CLIENT_ID, client_secret=SECRET), 'customer_id'),
+])
+def test_bad_input_fails_before_any_call(capsys, httpserver, args, words):
+    result = failure(capsys, dict(args, api_url=args.get('api_url', httpserver.url_for('/'))), daas=True)
+    assert result['failed'] and words in result['msg']
+    assert SECRET not in json.dumps(result)
+    assert not httpserver.log
+
+
+def test_both_credentials_in_env_is_an_error(capsys, monkeypatch):
+    monkeypatch.setenv('CITRIX_ACCESS_TOKEN', 'env-token')
+    monkeypatch.setenv('CITRIX_CLIENT_ID', CLIENT_ID)
+    monkeypatch.setenv('CITRIX_CLIENT_SECRET', SECRET)
+    assert 'both set' in failure(capsys, dict(customer_id=CUSTOMER))['msg']
+
+
+def test_client_is_built_once_from_the_options(httpserver):
+    module = make_module(dict(CREDS, region='us', site_id=SITE, timeout=7, retries=2), daas=True)
+    client = module.client
+    assert client is module.client
+    assert client.endpoints.daas == 'https://api-us.cloud.com/cvad/manage'
+    assert (client.site_id, client.timeout, client.attempts) == (SITE, 7, 2)
+    assert client.auth.can_refresh and client.verify is True
+
+
+def test_api_errors_fail_with_status_and_transaction_id(capsys):
+    with patch_module_args(dict(CREDS)):
+        module = CitrixCloudModule(argument_spec={})
+        with pytest.raises(SystemExit):
+            with module.api_errors():
+                raise CitrixCloudError('Machine busy.', status=409, method='POST', path='/cvad/manage/Machines/m',
+                                       transaction_id='tid-9')
+    result = json.loads(capsys.readouterr().out)
+    assert result['msg'] == 'POST /cvad/manage/Machines/m failed with 409: Machine busy. (Citrix-TransactionId tid-9)'
+    assert (result['status'], result['transaction_id']) == (409, 'tid-9')
+    assert 'exception' not in result
+
+
+def test_api_errors_turn_value_error_into_a_message(capsys):
+    with patch_module_args(dict(CREDS)):
+        module = CitrixCloudModule(argument_spec={})
+        with pytest.raises(SystemExit):
+            with module.api_errors():
+                raise ValueError('catalog "x" not found')
+    assert json.loads(capsys.readouterr().out)['msg'] == 'catalog "x" not found'
+
+
+def run_token_module(api_url, tmp_path, **extra):
+    """citrix_token as Ansible runs it: its own process, arguments in a file."""
+    args = tmp_path / 'args.json'
+    args.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': dict(CREDS, api_url=api_url, **extra)}))
+    module = os.path.join(os.path.dirname(__file__), '..', '..', 'plugins', 'modules', 'citrix_token.py')
+    proc = subprocess.run([sys.executable, module, str(args)], capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)), timeout=60)
+    return json.loads(proc.stdout)
+
+
+def test_citrix_token_end_to_end(httpserver, api_url, tmp_path, token_endpoint):
+    first = run_token_module(api_url, tmp_path, _ansible_check_mode=True)
+    second = run_token_module(api_url, tmp_path)
+    assert first['access_token'] == second['access_token'] == 'tok-1'
+    assert first['changed'] is False and token_endpoint.count == 1
+    assert first['expires_at'].endswith('Z') and first['expires_at'][:2] == '20'
+    assert SECRET not in json.dumps(first)
+
+
+def test_citrix_token_bad_secret(httpserver, api_url, tmp_path):
+    httpserver.expect_request(TOKEN_PATH, method='POST').respond_with_response(
+        json_response({'error': 'invalid_client'}, 401))
+    result = run_token_module(api_url, tmp_path)
+    assert result['failed'] and result['status'] == 401
+    assert 'check client_id / client_secret and customer_id' in result['msg']
+    assert SECRET not in json.dumps(result) and 'Traceback' not in json.dumps(result)
