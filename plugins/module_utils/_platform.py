@@ -71,12 +71,17 @@ def list_resource_locations(client):
     return _items(client.request('GET', _rl_url(client)).body)
 
 
+def _is_missing(err):
+    """Citrix answers a missing object with 404, or with a 500 saying it does not exist."""
+    return err.status == 404 or (err.status == 500 and 'does not exist' in str(err.message).lower())
+
+
 def get_resource_location(client, rl_id):
-    """One resource location by id, or None: the service answers a missing id with 204 or 404."""
+    """One resource location by id, or None: a missing id may also come back as 204."""
     try:
         resp = client.request('GET', _rl_url(client, rl_id), expected=(200, 204))
     except CitrixCloudError as err:
-        if err.status == 404:
+        if _is_missing(err):
             return None
         raise
     return resp.body if isinstance(resp.body, dict) and resp.body.get('id') else None
@@ -92,6 +97,21 @@ def find_resource_locations(client, name=None, rl_id=None):
     if name is not None:
         items = [i for i in items if i.get('name') == name]
     return items
+
+
+def locate_resource_location(client, name=None, rl_id=None):
+    """The one resource location the task is about, or None.
+
+    With an id, the id decides (a name beside it is the desired new name); otherwise the
+    name, which must not match more than one.
+    """
+    if rl_id:
+        return get_resource_location(client, rl_id)
+    found = find_resource_locations(client, name=name)
+    if len(found) > 1:
+        raise ValueError('%d resource locations are named %r; give the id of the one to manage (ids: %s).'
+                         % (len(found), name, ', '.join(str(i.get('id')) for i in found)))
+    return found[0] if found else None
 
 
 def resource_location_changes(current, params):
@@ -137,12 +157,50 @@ def update_resource_location(client, current, body):
     return merged
 
 
+def _refuse_read_only(current, action):
+    if current.get('readOnly'):
+        raise ValueError('Resource location %r (%s) is managed by Citrix (read_only) and cannot be %s.'
+                         % (current.get('name'), current.get('id'), action))
+
+
+def ensure_absent(client, current, check_mode):
+    """Delete `current` if there is one. Returns (changed, before, after) in API casing."""
+    if not current:
+        return False, {}, {}
+    _refuse_read_only(current, 'deleted')
+    if not check_mode:
+        delete_resource_location(client, current['id'])
+    return True, current, {}
+
+
+def ensure_present(client, current, params, check_mode):
+    """Create or update so that the options hold. Returns (changed, before, after)."""
+    if not current:
+        if params.get('id'):
+            raise ValueError('No resource location has id %r; to create one, give its name and no id.'
+                             % params['id'])
+        body = resource_location_changes({}, params)
+        after = body if check_mode else create_resource_location(client, body)
+        return True, {}, after
+    changes = resource_location_changes(current, params)
+    if not changes:
+        return False, current, current
+    _refuse_read_only(current, 'changed')
+    body = resource_location_update_body(current, changes)
+    if check_mode:
+        after = dict(current)
+        after.update(changes)
+    else:
+        after = update_resource_location(client, current, body)
+    return True, current, after
+
+
 def delete_resource_location(client, rl_id):
     try:
         client.request('DELETE', _rl_url(client, rl_id), expected=(200, 202, 204))
     except CitrixCloudError as err:
         # Gone already (another run, or a retried DELETE that had landed) is what we want.
-        if err.status != 404:
+        if not _is_missing(err):
             raise
 
 
@@ -174,6 +232,10 @@ def unique_names(items, key='serviceName'):
 
 
 # ---------------------------------------------------------------- notifications
+
+def new_event_id():
+    return str(uuid.uuid4())
+
 
 def check_event_id(value):
     """Return the GUID in canonical form, or raise ValueError."""
@@ -222,7 +284,8 @@ def notification_body(params, event_id, created=None):
 def find_notification(client, event_id):
     """The stored notification with this event id, or None; stops paging once found."""
     wanted = event_id.lower()
-    for item in client.paginate(client.endpoints.notifications_list, limit=100):
+    # No limit: the listing is unofficial, so let the service pick its page size (100).
+    for item in client.paginate(client.endpoints.notifications_list, limit=None):
         if str(item.get('eventId', '')).lower() == wanted:
             return item
     return None
@@ -240,3 +303,27 @@ def send_notification(client, body):
                 return found
         raise
     return resp.body if isinstance(resp.body, dict) else body
+
+
+def notification_event_id(params):
+    """Check the options (before any call) and return (event_id, given_by_user)."""
+    check_detail_uri(params.get('detail_uri'))
+    if params.get('event_id'):
+        return check_event_id(params['event_id']), True
+    return new_event_id(), False
+
+
+def ensure_notification(client, params, event_id, given, check_mode):
+    """Send the notification the options describe. Returns (changed, notification).
+
+    `event_id, given` come from notification_event_id(). A given event id that is already
+    stored returns the stored notification: the event was sent.
+    """
+    if given:
+        sent = find_notification(client, event_id)
+        if sent:
+            return False, sent
+    body = notification_body(params, event_id)
+    if check_mode:
+        return True, body
+    return True, send_notification(client, body)
