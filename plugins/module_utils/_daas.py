@@ -1,0 +1,288 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Citrix DaaS: site discovery, safe names in paths, machine selection and filters.
+
+Private to the collection. Power planning lives in _daas_power, maintenance in
+_daas_maintenance, sessions in _daas_sessions; all of them select machines through here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from urllib.parse import quote
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+
+POWER_STATES = (
+    'Unknown', 'Unmanaged', 'Unavailable', 'Off', 'On', 'Suspended', 'TurningOn', 'TurningOff',
+    'Suspending', 'Resuming', 'NotSupported', 'VirtualMachineNotFound',
+)
+REGISTRATION_STATES = ('Unknown', 'Unregistered', 'Initializing', 'Registered', 'AgentError')
+
+# What citrix_machine_info returns, and everything power/maintenance planning reads.
+# Listing only these (fields=) keeps pages of 1000 machines small.
+MACHINE_FIELDS = (
+    'Id', 'Name', 'DnsName', 'IPAddress', 'PowerState', 'PowerActionPending', 'SupportedPowerActions',
+    'RegistrationState', 'SummaryState', 'FaultState', 'SessionCount', 'SessionSupport',
+    'InMaintenanceMode', 'MaintenanceModeReason', 'MachineCatalog', 'DeliveryGroup', 'Zone',
+    'Hosting', 'Tags', 'AllocationType', 'MachineType', 'OSType', 'LastDeregistrationTime',
+)
+# Cheap subset for polling while waiting on power actions.
+POLL_FIELDS = ('Id', 'Name', 'PowerState', 'PowerActionPending', 'SessionCount',
+               'RegistrationState', 'LastDeregistrationTime')
+
+# A path segment must never be able to become two segments or a relative step.
+_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
+
+
+# ---------------------------------------------------------------- names in paths
+
+def check_name(value, what='name'):
+    """Raise ValueError when `value` cannot safely name one object in a URL path."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('%s must be a non-empty string, got %r.' % (what.capitalize(), value))
+    if _CONTROL.search(value):
+        raise ValueError('%s %r contains a control character.' % (what.capitalize(), value))
+    if '/' in value or '|' in value:
+        raise ValueError(
+            "%s %r contains '/' or '|', which no Citrix object name or id holds; "
+            "write domain names with a backslash, e.g. DOMAIN\\NAME." % (what.capitalize(), value))
+    if value.strip() in ('.', '..'):
+        raise ValueError('%s %r is not a name.' % (what.capitalize(), value))
+    return value
+
+
+def path_segment(value, what='name'):
+    """One URL path segment for a name or id: `DOMAIN\\NAME` becomes `DOMAIN|NAME`, all else encoded."""
+    check_name(value, what)
+    return quote(value.replace('\\', '|'), safe='')
+
+
+def check_names(values, what='name'):
+    for value in values or ():
+        check_name(value, what)
+
+
+def check_selectors(names=None, catalog=None, delivery_group=None):
+    """Check every selector before the first call, so bad input never costs a request."""
+    check_names(names, 'machine name')
+    if catalog is not None:
+        check_name(catalog, 'catalog')
+    if delivery_group is not None:
+        check_name(delivery_group, 'delivery group')
+
+
+# ---------------------------------------------------------------- small helpers
+
+def snake(item):
+    return camel_dict_to_snake_dict(item or {})
+
+
+def ref_matches(ref, value):
+    """True when a {Id, Name} reference (or a machine) is `value`, by id or name, case-insensitively."""
+    if not isinstance(ref, dict) or value is None:
+        return False
+    wanted = value.lower()
+    return any(isinstance(ref.get(key), str) and ref[key].lower() == wanted for key in ('Id', 'Name'))
+
+
+def is_not_found(err):
+    """DaaS answers a missing object with 404, or a 500 saying 'Object does not exist.'."""
+    if err.status == 404:
+        return True
+    return err.status == 500 and 'does not exist' in str(err).lower()
+
+
+def _fields(fields):
+    return ','.join(fields) if fields else None
+
+
+# ---------------------------------------------------------------- sites
+
+def sites_from_me(me, customer_id=None):
+    """[{Id, Name}] of the sites /me lists, for `customer_id` when /me names it."""
+    customers = (me or {}).get('Customers') or []
+    own = [c for c in customers if customer_id and str(c.get('Id', '')).lower() == customer_id.lower()]
+    sites = []
+    for customer in own or customers:
+        sites.extend(customer.get('Sites') or [])
+    return sites
+
+
+def pick_site(sites):
+    """The one site id, or ValueError that lists the choices."""
+    if len(sites) == 1:
+        return sites[0]['Id']
+    if not sites:
+        raise ValueError('No DaaS site is visible to this API client; check that the customer has '
+                         'Citrix DaaS and that the client has access to it.')
+    listed = ', '.join('%s (%s)' % (s.get('Name'), s.get('Id')) for s in sites)
+    raise ValueError('This customer has %d DaaS sites: %s. Set site_id (or CITRIX_SITE_ID) to one '
+                     'of these ids.' % (len(sites), listed))
+
+
+def get_me(client):
+    return client.daas('GET', '/me').body or {}
+
+
+def use_site(client, site_id=None, customer_id=None):
+    """Make `client` site-scoped: the given site_id, else the only site /me shows."""
+    if site_id:
+        client.site_id = site_id
+    elif not client.site_id:
+        client.site_id = pick_site(sites_from_me(get_me(client), customer_id))
+    return client.site_id
+
+
+def list_sites(client):
+    body = client.daas('GET', '/Sites').body or {}
+    return body.get('Items') or body.get('items') or []
+
+
+# ---------------------------------------------------------------- catalogs and delivery groups
+
+def list_objects(client, collection, name=None):
+    """Catalogs or delivery groups (`collection`), all or the one named/with id `name` ([] if none)."""
+    if name is None:
+        return list(client.paginate('/' + collection))
+    try:
+        resp = client.daas('GET', '/%s/%s' % (collection, path_segment(name)), expected=(200, 204))
+    except CitrixCloudError as err:
+        if is_not_found(err):
+            return []
+        raise
+    return [resp.body] if resp.body else []
+
+
+# ---------------------------------------------------------------- machines
+
+def _container_machines(client, collection, key, fields):
+    """Machines of one catalog/delivery group, or None when that container does not exist."""
+    path = '/%s/%s/Machines' % (collection, path_segment(key))
+    try:
+        return list(client.paginate(path, limit=1000, fields=_fields(fields)))
+    except CitrixCloudError as err:
+        if is_not_found(err):
+            return None
+        raise
+
+
+def _get_machine(client, name, fields):
+    try:
+        resp = client.daas('GET', '/Machines/' + path_segment(name), expected=(200, 204),
+                           params={'fields': _fields(fields)} if fields else None)
+    except CitrixCloudError as err:
+        if is_not_found(err):
+            return None
+        raise
+    return resp.body or None
+
+
+def _machines_by_name(client, names, fields, workers):
+    found = client.parallel_map(lambda name: _get_machine(client, name, fields), names, workers=workers)
+    for result in found:
+        if isinstance(result, Exception):
+            raise result
+    return found
+
+
+def _unique(machines):
+    seen, out = set(), []
+    for machine in machines:
+        if machine and machine.get('Id') not in seen:
+            seen.add(machine.get('Id'))
+            out.append(machine)
+    return out
+
+
+def select_machines(client, names=None, catalog=None, delivery_group=None, fields=MACHINE_FIELDS,
+                    strict=False, workers=10):
+    """Machines matching every selector given (none given: all machines of the site).
+
+    `names`, `catalog`, `delivery_group` take names or ids. Containers are listed a page of
+    1000 at a time; names within a container are matched locally, so they cost no call.
+    With `strict`, a catalog, delivery group or name that matches nothing raises ValueError
+    (before anything is changed); without it, it just matches nothing.
+    """
+    check_names(names, 'machine name')
+    pools = []
+    for collection, key, label in (('MachineCatalogs', catalog, 'Machine catalog'),
+                                   ('DeliveryGroups', delivery_group, 'Delivery group')):
+        if key is None:
+            continue
+        machines = _container_machines(client, collection, key, fields)
+        if machines is None:
+            if strict:
+                raise ValueError('%s %r does not exist.' % (label, key))
+            return []
+        pools.append(machines)
+    if pools:
+        ids = set.intersection(*[set(m.get('Id') for m in pool) for pool in pools])
+        machines = [m for m in pools[0] if m.get('Id') in ids]
+        if names:
+            machines = [m for m in machines if any(ref_matches(m, n) for n in names)]
+    elif names:
+        machines = _machines_by_name(client, names, fields, workers)
+    else:
+        machines = list(client.paginate('/Machines', limit=1000, fields=_fields(fields)))
+    machines = _unique(machines)
+    if strict and names:
+        missing = [n for n in names if not any(ref_matches(m, n) for m in machines)]
+        if missing:
+            raise ValueError('No machine %s: %s.' % (
+                'of that catalog/delivery group matches' if pools else 'exists with name or id',
+                ', '.join(missing)))
+    return machines
+
+
+def filter_machines(machines, power_state=None, registration_state=None, in_maintenance_mode=None,
+                    idle=None):
+    """Machines matching every filter given; lists match any of their values."""
+    def keep(machine):
+        if power_state and machine.get('PowerState') not in power_state:
+            return False
+        if registration_state and machine.get('RegistrationState') not in registration_state:
+            return False
+        if in_maintenance_mode is not None and bool(machine.get('InMaintenanceMode')) != in_maintenance_mode:
+            return False
+        if idle is not None and ((machine.get('SessionCount') or 0) == 0) != idle:
+            return False
+        return True
+    return [m for m in machines if keep(m)]
+
+
+def refresh_machines(client, ids, fields=POLL_FIELDS, workers=10):
+    """Fresh copies of the machines with these ids, by id; a machine gone is left out."""
+    found = client.parallel_map(lambda i: _get_machine(client, i, fields), list(ids), workers=workers)
+    return dict((m['Id'], m) for m in found if isinstance(m, dict) and m.get('Id'))
+
+
+# ---------------------------------------------------------------- per-machine results
+
+def machine_result(machine, result, action=None, reason=None, message=None, transaction_id=None):
+    """One entry of a module's `machines` list, already snake_case."""
+    return {
+        'id': machine.get('Id'),
+        'name': machine.get('Name'),
+        'dns_name': machine.get('DnsName'),
+        'power_state': machine.get('PowerState'),
+        'session_count': machine.get('SessionCount') or 0,
+        'in_maintenance_mode': bool(machine.get('InMaintenanceMode')),
+        'action': action,
+        'result': result,
+        'reason': reason,
+        'message': message,
+        'transaction_id': transaction_id,
+    }
+
+
+def summarize(results):
+    summary = dict(changed=0, unchanged=0, skipped=0, failed=0, total=len(results))
+    for entry in results:
+        summary[entry['result']] += 1
+    return summary

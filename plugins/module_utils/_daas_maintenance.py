@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Citrix DaaS maintenance mode: PATCH only the machines where it differs.
+
+Private to the collection; citrix_machine_maintenance is its caller.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+
+
+def wanted_body(machine, enabled, reason=None):
+    """The PATCH body that brings `machine` to the wanted mode, or None when it is there already.
+
+    The reason is compared only where the service reports MaintenanceModeReason: a service
+    that does not return it could never look unchanged, and the run would not be idempotent.
+    """
+    body = {}
+    if bool(machine.get('InMaintenanceMode')) != enabled:
+        body['InMaintenanceMode'] = enabled
+    if enabled and reason is not None:
+        if body or ('MaintenanceModeReason' in machine and machine['MaintenanceModeReason'] != reason):
+            body['MaintenanceModeReason'] = reason
+    if body and 'InMaintenanceMode' not in body:
+        body['InMaintenanceMode'] = enabled
+    return body or None
+
+
+def plan(machines, enabled, reason=None):
+    entries = []
+    for machine in machines:
+        body = wanted_body(machine, enabled, reason)
+        entries.append(dict(machine=machine, body=body, result='act' if body else 'unchanged',
+                            message=None, transaction_id=None))
+    return entries
+
+
+def _patch(client, entry):
+    path = '/Machines/' + daas.path_segment(entry['machine']['Id'], 'machine id')
+    try:
+        resp = client.daas('PATCH', path, json=entry['body'], expected=(200, 202, 204))
+    except CitrixCloudError as err:
+        entry.update(result='failed', message=str(err), transaction_id=err.transaction_id)
+        return entry
+    entry.update(result='changed', transaction_id=resp.transaction_id)
+    return entry
+
+
+def execute(client, entries, parallelism=10):
+    """PATCH the planned machines in parallel; a failure never stops the others."""
+    todo = [e for e in entries if e['result'] == 'act']
+    outcomes = client.parallel_map(lambda e: _patch(client, e), todo, workers=parallelism)
+    for entry, outcome in zip(todo, outcomes):
+        if isinstance(outcome, Exception):
+            entry.update(result='failed', message=str(outcome))
+    return entries
+
+
+def to_results(entries):
+    out = []
+    for entry in entries:
+        result = 'changed' if entry['result'] == 'act' else entry['result']
+        item = daas.machine_result(entry['machine'], result, message=entry['message'],
+                                   transaction_id=entry['transaction_id'])
+        del item['action'], item['reason']  # no power action here; the reason is the one below
+        item['maintenance_mode_reason'] = entry['machine'].get('MaintenanceModeReason')
+        if entry['body'] and result != 'failed':  # report the state the machine is now in
+            item['in_maintenance_mode'] = entry['body']['InMaintenanceMode']
+            if 'MaintenanceModeReason' in entry['body']:
+                item['maintenance_mode_reason'] = entry['body']['MaintenanceModeReason']
+        out.append(item)
+    return out

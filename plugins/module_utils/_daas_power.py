@@ -1,0 +1,178 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Citrix DaaS power actions: plan one action per machine, send each at most once, wait.
+
+Private to the collection; citrix_machine_power is its only caller. Planning is pure
+(machines in, plan out) so that every rule is unit-tested without HTTP.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas_transport as transport
+
+STATES = ('started', 'stopped', 'restarted', 'suspended', 'resumed')
+
+# Power states in which the broker does not manage the machine's power: never send anything.
+UNMANAGED = ('Unknown', 'Unmanaged', 'Unavailable', 'NotSupported', 'VirtualMachineNotFound')
+
+UNCHANGED = 'unchanged'
+
+# state -> {PowerState: action to send, or UNCHANGED}; a PowerState not listed is skipped.
+# restarted acts on On only: an Off machine is skipped, never started (see the module docs).
+TRANSITIONS = {
+    'started': {'Off': 'start', 'Suspended': 'start',
+                'On': UNCHANGED, 'TurningOn': UNCHANGED, 'Resuming': UNCHANGED},
+    'stopped': {'On': 'shutdown', 'Suspended': 'shutdown', 'Off': UNCHANGED, 'TurningOff': UNCHANGED},
+    'restarted': {'On': 'reboot'},
+    'suspended': {'On': 'suspend', 'Suspended': UNCHANGED, 'Suspending': UNCHANGED},
+    'resumed': {'Suspended': 'resume', 'On': UNCHANGED, 'Resuming': UNCHANGED, 'TurningOn': UNCHANGED},
+}
+
+# action -> the SupportedPowerActions entry it needs, without and with force.
+NEEDS = {
+    'start': ('PowerOn', 'PowerOn'),
+    'shutdown': ('Shutdown', 'PowerOff'),
+    'reboot': ('Restart', 'Reset'),
+    'suspend': ('SuspendResume', 'SuspendResume'),
+    'resume': ('SuspendResume', 'SuspendResume'),
+}
+
+# Where an acted-on machine is done, for wait: true.
+TARGET_POWER_STATE = {'started': 'On', 'stopped': 'Off', 'restarted': 'On',
+                      'suspended': 'Suspended', 'resumed': 'On'}
+
+BUSY_BY_DEFAULT = ('restarted', 'stopped', 'suspended')
+
+
+def resolve_skip_busy(state, skip_busy=None):
+    """skip_busy unset means: protect users' sessions for the actions that end them."""
+    return state in BUSY_BY_DEFAULT if skip_busy is None else skip_busy
+
+
+def supports(machine, action, force=False):
+    """False when SupportedPowerActions shows the service would refuse `action`.
+
+    A missing list (None, or only 'Unknown') says nothing, so the service decides.
+    """
+    supported = machine.get('SupportedPowerActions')
+    if supported is None or (supported and set(supported) <= {'Unknown'}):
+        return True
+    return NEEDS[action][1 if force else 0] in supported
+
+
+def _listed(states):
+    return ' or '.join(states)
+
+
+def plan_machine(machine, state, force=False, skip_busy=True):
+    """(action or None, result, reason) for one machine; result is 'act', 'unchanged' or 'skipped'."""
+    power = machine.get('PowerState') or 'Unknown'
+    if power in UNMANAGED:
+        return None, 'skipped', 'power action not supported: power state is %s' % power
+    if machine.get('PowerActionPending'):
+        return None, 'skipped', 'a power action is already pending'
+    outcome = TRANSITIONS[state].get(power)
+    if outcome == UNCHANGED:
+        return None, 'unchanged', None
+    if outcome is None:
+        actionable = [p for p, a in TRANSITIONS[state].items() if a != UNCHANGED]
+        return None, 'skipped', 'power state is %s; state=%s acts only on machines that are %s' % (
+            power, state, _listed(actionable))
+    if not supports(machine, outcome, force):
+        return None, 'skipped', 'power action not supported: %s is not among SupportedPowerActions (%s)' % (
+            NEEDS[outcome][1 if force else 0], ', '.join(machine.get('SupportedPowerActions') or []) or 'none')
+    sessions = machine.get('SessionCount') or 0
+    if skip_busy and sessions:
+        return None, 'skipped', 'has %d session%s' % (sessions, '' if sessions == 1 else 's')
+    return outcome, 'act', None
+
+
+def plan(machines, state, force=False, skip_busy=None):
+    """One plan entry per machine: {'machine', 'action', 'result', 'reason', ...}."""
+    skip_busy = resolve_skip_busy(state, skip_busy)
+    entries = []
+    for machine in machines:
+        action, result, reason = plan_machine(machine, state, force, skip_busy)
+        entries.append(dict(machine=machine, action=action, result=result, reason=reason,
+                            message=None, transaction_id=None))
+    return entries
+
+
+def to_results(entries, check_mode=False):
+    """The module's `machines`: planned 'act' entries count as changed in check mode."""
+    out = []
+    for entry in entries:
+        result = 'changed' if entry['result'] == 'act' else entry['result']
+        out.append(daas.machine_result(entry['machine'], result, action=entry['action'],
+                                       reason=entry['reason'], message=entry['message'],
+                                       transaction_id=entry['transaction_id']))
+    return out
+
+
+# ---------------------------------------------------------------- act and wait
+
+def execute(client, entries, force=False, parallelism=10, how=None):
+    """Send every planned action; fills each entry's result ('changed' or 'failed')."""
+    todo = [e for e in entries if e['result'] == 'act']
+    if todo:
+        transport.send_power_actions(client, todo, force=force, parallelism=parallelism, how=how)
+    return entries
+
+
+def any_changed(entries):
+    """True when any action was sent (or in check mode would be), even if its wait then failed."""
+    return any(e['result'] in ('act', 'changed') or e.get('sent') for e in entries)
+
+
+def reached(machine, state):
+    """True when a re-read machine is where `state` wants it (restart: On and nothing pending)."""
+    if machine.get('PowerActionPending'):
+        return False
+    return machine.get('PowerState') == TARGET_POWER_STATE[state]
+
+
+def poll_intervals(timeout, first=2.0, factor=1.5, cap=30.0):
+    """Growing sleeps that add up to no more than `timeout`."""
+    left, delay = float(timeout), first
+    while left > 0:
+        step = min(delay, left)
+        yield step
+        left -= step
+        delay = min(delay * factor, cap)
+
+
+# Above this many machines to watch, re-listing their catalog/delivery group (a request per
+# 1000 machines) is cheaper than re-reading each machine (a request per machine).
+RELIST_ABOVE = 20
+
+
+def _fresh(client, ids, parallelism, catalog=None, delivery_group=None):
+    if (catalog or delivery_group) and len(ids) > RELIST_ABOVE:
+        found = daas.select_machines(client, catalog=catalog, delivery_group=delivery_group,
+                                     fields=daas.POLL_FIELDS)
+        return dict((m['Id'], m) for m in found if m.get('Id') in ids)
+    return daas.refresh_machines(client, ids, workers=parallelism)
+
+
+def wait_until_reached(client, entries, state, timeout, parallelism=10, catalog=None,
+                       delivery_group=None, sleep=time.sleep):
+    """Poll the changed machines until each reaches its target; the rest fail on time-out."""
+    waiting = dict((e['machine']['Id'], e) for e in entries if e['result'] == 'changed')
+    for step in poll_intervals(timeout):
+        if not waiting:
+            return
+        sleep(step)
+        fresh = _fresh(client, set(waiting), parallelism, catalog, delivery_group)
+        for machine_id, machine in fresh.items():
+            waiting[machine_id]['machine'] = dict(waiting[machine_id]['machine'], **machine)
+            if reached(machine, state):
+                del waiting[machine_id]
+    for entry in waiting.values():
+        entry['result'] = 'failed'
+        entry['message'] = 'the %s was sent but the machine was not %s within %s seconds' % (
+            entry['action'], TARGET_POWER_STATE[state], timeout)

@@ -1,0 +1,145 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Citrix DaaS sessions: select them, message their users, log them off or disconnect them.
+
+Private to the collection; citrix_session_info and citrix_session call it.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+
+SESSION_STATES = ('Unknown', 'Connected', 'Active', 'Disconnected')
+MESSAGE_STYLES = ('Information', 'Exclamation', 'Critical', 'Question')
+ACTIONS = {'logged_off': 'logoff', 'disconnected': 'disconnect'}
+
+# Fields of a machine that a session selection needs: which sessions it holds.
+_MACHINE_REF_FIELDS = ('Id', 'Name', 'SessionCount')
+
+
+def user_matches(session, user):
+    """`user` is DOMAIN\\name, a UPN or a plain name, case-insensitively."""
+    if not user:
+        return True
+    who = session.get('User') or {}
+    wanted = user.lower()
+    names = [who.get(k) for k in ('SamName', 'PrincipalName', 'Name', 'DisplayName')]
+    names.append(session.get('UntrustedUserName'))
+    return any(isinstance(n, str) and n.lower() == wanted for n in names)
+
+
+def filter_sessions(sessions, machine_ids=None, users=None, states=None, ids=None):
+    """Sessions that match every filter given; lists match any of their values."""
+    def keep(session):
+        if ids is not None and session.get('Id') not in ids:
+            return False
+        if machine_ids is not None and ((session.get('Machine') or {}).get('Id') not in machine_ids):
+            return False
+        if users and not any(user_matches(session, u) for u in users):
+            return False
+        if states and session.get('State') not in states:
+            return False
+        return True
+    return [s for s in sessions if keep(s)]
+
+
+def select_sessions(client, machines=None, catalog=None, delivery_group=None, users=None,
+                    states=None, ids=None, strict=False, workers=10):
+    """Sessions on the selected machines (all of the site's when no machine selector is given).
+
+    Sessions are listed once (paged); machine selectors only narrow the set of machine ids,
+    so a catalog of thousands of machines costs its machine pages plus the session pages.
+    """
+    machine_ids = None
+    if machines or catalog or delivery_group:
+        found = daas.select_machines(client, names=machines, catalog=catalog,
+                                     delivery_group=delivery_group, fields=_MACHINE_REF_FIELDS,
+                                     strict=strict, workers=workers)
+        machine_ids = set(m['Id'] for m in found)
+        if not machine_ids:
+            return []
+    sessions = list(client.paginate('/Sessions', limit=1000))
+    return filter_sessions(sessions, machine_ids=machine_ids, users=users, states=states,
+                           ids=set(ids) if ids else None)
+
+
+def plan(sessions, state):
+    """One entry per session: act, or unchanged when it already is where `state` wants it."""
+    entries = []
+    for session in sessions:
+        if state == 'logged_off' and session.get('LogoffInProgress'):
+            result, reason = 'unchanged', 'log-off already in progress'
+        elif state == 'disconnected' and session.get('State') == 'Disconnected':
+            result, reason = 'unchanged', None
+        else:
+            result, reason = 'act', None
+        entries.append(dict(session=session, action=ACTIONS[state], result=result, reason=reason,
+                            message=None, transaction_id=None))
+    return entries
+
+
+def message_body(message):
+    """$sendMessage body from the module's message option (Title, Text, Style as in the schema)."""
+    return {'Title': message['title'], 'Text': message['text'],
+            'Style': message.get('style') or 'Information'}
+
+
+def _post(client, session_id, verb, body=None):
+    path = '/Sessions/%s/$%s' % (daas.path_segment(session_id, 'session id'), verb)
+    return client.daas('POST', path, json=body, expected=(200, 202, 204))
+
+
+def _act(client, entry, message):
+    """Message first (when asked), then the action; a failed message stops that session's action."""
+    session_id = entry['session']['Id']
+    try:
+        if message:
+            _post(client, session_id, 'sendMessage', message_body(message))
+        resp = _post(client, session_id, entry['action'])
+    except CitrixCloudError as err:
+        gone = daas.is_not_found(err) and entry['action'] == 'logoff'
+        entry.update(result='unchanged' if gone else 'failed', transaction_id=err.transaction_id,
+                     message=None if gone else str(err), reason='session ended meanwhile' if gone else None)
+        return entry
+    entry.update(result='changed', transaction_id=resp.transaction_id)
+    return entry
+
+
+def execute(client, entries, message=None, parallelism=10):
+    todo = [e for e in entries if e['result'] == 'act']
+    outcomes = client.parallel_map(lambda e: _act(client, e, message), todo, workers=parallelism)
+    for entry, outcome in zip(todo, outcomes):
+        if isinstance(outcome, Exception):
+            entry.update(result='failed', message=str(outcome))
+    return entries
+
+
+def session_view(session):
+    """A session, snake_case; the machine and user references kept short."""
+    view = daas.snake(session)
+    machine = session.get('Machine') or {}
+    view['machine'] = daas.snake(dict((k, machine.get(k)) for k in ('Id', 'Name', 'DnsName')
+                                      if k in machine))
+    return view
+
+
+def to_results(entries):
+    out = []
+    for entry in entries:
+        session = entry['session']
+        user = session.get('User') or {}
+        out.append({
+            'id': session.get('Id'),
+            'machine': (session.get('Machine') or {}).get('Name'),
+            'user': user.get('SamName') or user.get('PrincipalName') or user.get('Name'),
+            'state': session.get('State'),
+            'action': entry['action'],
+            'result': 'changed' if entry['result'] == 'act' else entry['result'],
+            'reason': entry['reason'],
+            'message': entry['message'],
+            'transaction_id': entry['transaction_id'],
+        })
+    return out

@@ -1,0 +1,202 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: citrix_machine_info
+short_description: List Citrix DaaS machines, by name, catalog or delivery group, with filters
+version_added: 0.1.0
+author:
+  - Contributors to the citrix.cloud project (@citrix)
+description:
+  - Lists the machines of a Citrix DaaS site that match every selector and filter given;
+    with none given, every machine of the site.
+  - Machines are listed a page of 1000 at a time and only with the fields this module returns,
+    so a catalog of 10,000 machines costs 10 list requests.
+options:
+  name:
+    description:
+      - Only these machines, each by name or id. Write names as DaaS shows them, with the domain
+        and a backslash (C(DEMOLAB\\EAGLE)).
+      - With O(catalog) or O(delivery_group), the names are matched within those machines, by
+        name or id, case-insensitively, at no extra request.
+    type: list
+    elements: str
+  catalog:
+    description:
+      - Only machines of this machine catalog, by name or id.
+    type: str
+  delivery_group:
+    description:
+      - Only machines of this delivery group, by name or id.
+    type: str
+  power_state:
+    description:
+      - Only machines in one of these power states.
+    type: list
+    elements: str
+    choices: [Unknown, Unmanaged, Unavailable, 'Off', 'On', Suspended, TurningOn, TurningOff,
+              Suspending, Resuming, NotSupported, VirtualMachineNotFound]
+  registration_state:
+    description:
+      - Only machines in one of these registration states.
+    type: list
+    elements: str
+    choices: [Unknown, Unregistered, Initializing, Registered, AgentError]
+  in_maintenance_mode:
+    description:
+      - Only machines in (V(true)) or out of (V(false)) maintenance mode.
+    type: bool
+  idle:
+    description:
+      - Only machines without sessions (V(true)) or with sessions (V(false)).
+    type: bool
+extends_documentation_fragment:
+  - citrix.cloud.common.modules
+  - citrix.cloud.common.daas
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Only reads; runs the same in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
+notes:
+  - Returns an empty list when nothing matches (also for a catalog, delivery group or name that
+    does not exist); that is not an error.
+seealso:
+  - module: citrix.cloud.citrix_machine_power
+  - module: citrix.cloud.citrix_machine_maintenance
+"""
+
+EXAMPLES = r"""
+- name: Machines of the tutorial's catalog
+  module_defaults:
+    group/citrix.cloud.all:
+      customer_id: "{{ citrix_customer_id }}"
+      client_id: "{{ citrix_client_id }}"
+      client_secret: "{{ citrix_client_secret }}"
+  block:
+    - name: Idle machines that are on
+      citrix.cloud.citrix_machine_info:
+        catalog: DEMOLAB Servers
+        power_state: ['On']
+        idle: true
+      register: idle
+
+    - name: Two machines by name
+      citrix.cloud.citrix_machine_info:
+        name:
+          - DEMOLAB\OSPREY
+          - DEMOLAB\KESTREL
+      register: two
+
+    - name: Unregistered machines in maintenance mode
+      citrix.cloud.citrix_machine_info:
+        delivery_group: DEMOLAB Desktops
+        registration_state: [Unregistered]
+        in_maintenance_mode: true
+      register: broken
+
+    - name: Print their names
+      ansible.builtin.debug:
+        msg: "{{ idle.machines | map(attribute='name') | list }}"
+"""
+
+RETURN = r"""
+machines:
+  description: The matching machines, with snake_case keys; C([]) when none match.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Machine id.
+      type: str
+    name:
+      description: Machine name, C(DOMAIN\\NAME).
+      type: str
+    dns_name:
+      description: DNS name.
+      type: str
+    power_state:
+      description: Power state, for example C(On), C(Off), C(Unmanaged).
+      type: str
+    power_action_pending:
+      description: Whether a power action is queued for the machine.
+      type: bool
+    supported_power_actions:
+      description: Power actions the machine accepts.
+      type: list
+      elements: str
+    registration_state:
+      description: Registration state of its VDA.
+      type: str
+    session_count:
+      description: Number of sessions on the machine.
+      type: int
+    in_maintenance_mode:
+      description: Whether the machine is in maintenance mode.
+      type: bool
+    machine_catalog:
+      description: Its catalog, C(id) and C(name).
+      type: dict
+    delivery_group:
+      description: Its delivery group, C(id) and C(name); absent when it is in none.
+      type: dict
+  sample:
+    - id: 8d7c6b5a-4f3e-4d2c-b1a0-9f8e7d6c5b4a
+      name: DEMOLAB\KESTREL
+      dns_name: kestrel.demolab.local
+      power_state: 'On'
+      power_action_pending: false
+      supported_power_actions: [PowerOn, PowerOff, Shutdown, Restart, Reset, SuspendResume]
+      registration_state: Registered
+      session_count: 0
+      in_maintenance_mode: false
+      machine_catalog:
+        id: 4c3b2a19-0f8e-4d7c-a6b5-c4d3e2f1a0b9
+        name: DEMOLAB Servers
+      delivery_group:
+        id: 5d4c3b2a-1f0e-4d8c-b7a6-d5e4f3a2b1c0
+        name: DEMOLAB Desktops
+"""
+
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
+
+SELECTORS = dict(
+    name=dict(type='list', elements='str'),
+    catalog=dict(type='str'),
+    delivery_group=dict(type='str'),
+)
+FILTERS = dict(
+    power_state=dict(type='list', elements='str', choices=list(daas.POWER_STATES)),
+    registration_state=dict(type='list', elements='str', choices=list(daas.REGISTRATION_STATES)),
+    in_maintenance_mode=dict(type='bool'),
+    idle=dict(type='bool'),
+)
+
+
+def main():
+    module = CitrixCloudModule(argument_spec=dict(SELECTORS, **FILTERS), supports_check_mode=True, daas=True)
+    p = module.params
+    with module.api_errors():
+        daas.check_selectors(p['name'], p['catalog'], p['delivery_group'])
+        client = module.client
+        daas.use_site(client, p['site_id'], p['customer_id'])
+        machines = daas.select_machines(client, names=p['name'], catalog=p['catalog'],
+                                        delivery_group=p['delivery_group'])
+        machines = daas.filter_machines(machines, p['power_state'], p['registration_state'],
+                                        p['in_maintenance_mode'], p['idle'])
+        module.exit_json(changed=False, machines=[daas.snake(m) for m in machines])
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,332 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: citrix_machine_power
+short_description: Start, stop, restart, suspend or resume Citrix DaaS machines, safely and in parallel
+version_added: 0.1.0
+author:
+  - Contributors to the citrix.cloud project (@citrix)
+description:
+  - Brings the selected machines of a Citrix DaaS site to a power state, with one planned action
+    and one result per machine.
+  - Each machine ends V(changed) (the action was sent, or in check mode would be),
+    V(unchanged) (already in that state), V(skipped) with a RV(machines[].reason) (has sessions,
+    power action not supported, action already pending, not in a state the action applies to)
+    or V(failed) with the service's message and transaction id.
+  - Machines that cannot take the action (C(SupportedPowerActions) lacks it, or C(PowerState) is
+    C(Unmanaged), C(NotSupported), C(Unknown), C(Unavailable) or C(VirtualMachineNotFound)) and
+    machines with C(PowerActionPending) are skipped before any power call.
+  - Actions are sent in parallel (O(parallelism)) and each reaches a machine at most once. When an
+    answer is lost (connection dropped, time-out, 502/504), the machine is re-read; the action is
+    sent again only when the machine shows it did not arrive.
+  - The task fails when any machine V(failed), after every other machine was acted on and reported.
+options:
+  name:
+    description:
+      - Machines by name or id, C(DOMAIN\\NAME) as written. Within O(catalog) or O(delivery_group)
+        when those are given too.
+      - A name that matches no machine fails the task before any action is sent.
+    type: list
+    elements: str
+  catalog:
+    description:
+      - Machines of this machine catalog, by name or id.
+    type: str
+  delivery_group:
+    description:
+      - Machines of this delivery group, by name or id.
+    type: str
+  power_state:
+    description:
+      - Only selected machines currently in one of these power states.
+    type: list
+    elements: str
+    choices: [Unknown, Unmanaged, Unavailable, 'Off', 'On', Suspended, TurningOn, TurningOff,
+              Suspending, Resuming, NotSupported, VirtualMachineNotFound]
+  registration_state:
+    description:
+      - Only selected machines in one of these registration states.
+    type: list
+    elements: str
+    choices: [Unknown, Unregistered, Initializing, Registered, AgentError]
+  in_maintenance_mode:
+    description:
+      - Only selected machines in (V(true)) or out of (V(false)) maintenance mode.
+      - Maintenance mode itself never stops a power action; use this to pick machines by it.
+    type: bool
+  idle:
+    description:
+      - Only selected machines without sessions (V(true)) or with sessions (V(false)).
+    type: bool
+  state:
+    description:
+      - V(started) sends C($start) to machines that are C(Off) or C(Suspended); C(On), C(TurningOn)
+        and C(Resuming) are V(unchanged).
+      - V(stopped) sends C($shutdown) to machines that are C(On) or C(Suspended); C(Off) and
+        C(TurningOff) are V(unchanged).
+      - V(restarted) sends C($reboot) to machines that are C(On), and only to those. A machine that
+        is C(Off) or C(Suspended) is V(skipped), not started; it is not V(unchanged) either, since it
+        was not restarted. Use V(started) for those.
+      - V(suspended) sends C($suspend) to machines that are C(On); C(Suspended) and C(Suspending)
+        are V(unchanged).
+      - V(resumed) sends C($resume) to machines that are C(Suspended); C(On), C(TurningOn) and
+        C(Resuming) are V(unchanged).
+      - Machines in any other power state are V(skipped) with the reason.
+    type: str
+    required: true
+    choices: [started, stopped, restarted, suspended, resumed]
+  force:
+    description:
+      - For V(stopped) and V(restarted), a hard power off or reset through the hypervisor
+        (C(force=true)) instead of a shutdown or restart of Windows. Needs C(PowerOff) or C(Reset)
+        among the machine's C(SupportedPowerActions).
+    type: bool
+    default: false
+  skip_busy:
+    description:
+      - Skip machines that have sessions, so no user loses work.
+      - When not set, V(true) for V(restarted), V(stopped) and V(suspended), V(false) for
+        V(started) and V(resumed).
+    type: bool
+  wait:
+    description:
+      - Wait until every machine acted on reaches the target power state (for V(restarted),
+        C(On) with no power action pending), polling with a growing interval.
+      - A machine that does not get there within O(wait_timeout) is V(failed).
+      - Without O(wait), V(changed) means the service queued the action.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait in all with O(wait).
+    type: int
+    default: 600
+  parallelism:
+    description:
+      - How many requests run at once.
+      - Hypervisor connections throttle power actions on their own (for example 10 new actions a
+        minute); DaaS queues what they cannot start yet.
+    type: int
+    default: 10
+extends_documentation_fragment:
+  - citrix.cloud.common.modules
+  - citrix.cloud.common.daas
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Computes the same plan and results, and sends no power action.
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
+notes:
+  - At least one of O(name), O(catalog) and O(delivery_group) is required, so a typo can never
+    act on every machine of the site.
+seealso:
+  - module: citrix.cloud.citrix_machine_info
+  - module: citrix.cloud.citrix_machine_maintenance
+  - module: citrix.cloud.citrix_session
+"""
+
+EXAMPLES = r"""
+- name: Power tasks with shared credentials
+  module_defaults:
+    group/citrix.cloud.all:
+      customer_id: "{{ citrix_customer_id }}"
+      client_id: "{{ citrix_client_id }}"
+      client_secret: "{{ citrix_client_secret }}"
+  block:
+    - name: Reboot every machine of a catalog that has no sessions (busy ones are skipped)
+      citrix.cloud.citrix_machine_power:
+        catalog: DEMOLAB Servers
+        state: restarted
+      register: reboot
+
+    - name: One line per machine, without a task per machine
+      ansible.builtin.debug:
+        msg: "{{ reboot.machines | map(attribute='name') | zip(reboot.machines | map(attribute='result')) | map('join', ': ') | list }}"
+
+    - name: Start two machines and wait until they are on
+      citrix.cloud.citrix_machine_power:
+        name:
+          - DEMOLAB\KESTREL
+          - DEMOLAB\HAWK
+        state: started
+        wait: true
+        wait_timeout: 900
+
+    - name: Hard reset the unregistered machines of a delivery group, sessions or not
+      citrix.cloud.citrix_machine_power:
+        delivery_group: DEMOLAB Desktops
+        registration_state: [Unregistered]
+        power_state: ['On']
+        state: restarted
+        force: true
+        skip_busy: false
+"""
+
+RETURN = r"""
+machines:
+  description: One result per selected machine, in the order the service listed them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Machine id.
+      type: str
+    name:
+      description: Machine name, C(DOMAIN\\NAME).
+      type: str
+    dns_name:
+      description: DNS name.
+      type: str
+    power_state:
+      description: Power state when planned; with O(wait), the last one read.
+      type: str
+    session_count:
+      description: Sessions on the machine when planned.
+      type: int
+    in_maintenance_mode:
+      description: Whether the machine is in maintenance mode.
+      type: bool
+    action:
+      description: The power action sent (or that check mode would send) - C(start), C(shutdown),
+        C(reboot), C(suspend) or C(resume); V(null) when none.
+      type: str
+    result:
+      description: V(changed), V(unchanged), V(skipped) or V(failed).
+      type: str
+    reason:
+      description: Why the machine was skipped, for example C(has 2 sessions); else V(null).
+      type: str
+    message:
+      description: The service's error for a failed machine, or a note on a lost answer; else V(null).
+      type: str
+    transaction_id:
+      description: C(Citrix-TransactionId) of the power call, for Citrix support; else V(null).
+      type: str
+  sample:
+    - id: 8d7c6b5a-4f3e-4d2c-b1a0-9f8e7d6c5b4a
+      name: DEMOLAB\KESTREL
+      dns_name: kestrel.demolab.local
+      power_state: 'On'
+      session_count: 0
+      in_maintenance_mode: false
+      action: reboot
+      result: changed
+      reason: null
+      message: null
+      transaction_id: 1f0c9a4e-6b2d-4c8f-9e3a-7d5b1c0f2e4a
+    - id: 9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b
+      name: DEMOLAB\OSPREY
+      dns_name: osprey.demolab.local
+      power_state: 'On'
+      session_count: 2
+      in_maintenance_mode: false
+      action: null
+      result: skipped
+      reason: has 2 sessions
+      message: null
+      transaction_id: null
+summary:
+  description: How many machines ended in each result.
+  returned: always
+  type: dict
+  contains:
+    changed:
+      description: Machines acted on.
+      type: int
+    unchanged:
+      description: Machines already in the state.
+      type: int
+    skipped:
+      description: Machines skipped, each with a reason.
+      type: int
+    failed:
+      description: Machines whose action failed.
+      type: int
+    total:
+      description: Machines selected.
+      type: int
+  sample:
+    changed: 4
+    unchanged: 0
+    skipped: 8
+    failed: 0
+    total: 12
+"""
+
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas_power as power
+
+SELECTORS = dict(
+    name=dict(type='list', elements='str'),
+    catalog=dict(type='str'),
+    delivery_group=dict(type='str'),
+    power_state=dict(type='list', elements='str', choices=list(daas.POWER_STATES)),
+    registration_state=dict(type='list', elements='str', choices=list(daas.REGISTRATION_STATES)),
+    in_maintenance_mode=dict(type='bool'),
+    idle=dict(type='bool'),
+)
+
+
+def failure_message(results, summary):
+    failed = [r for r in results if r['result'] == 'failed']
+    shown = '; '.join('%s: %s' % (r['name'], r['message']) for r in failed[:5])
+    more = ' (and %d more)' % (len(failed) - 5) if len(failed) > 5 else ''
+    return '%d of %d machines failed: %s%s' % (summary['failed'], summary['total'], shown, more)
+
+
+def main():
+    module = CitrixCloudModule(
+        argument_spec=dict(
+            SELECTORS,
+            state=dict(type='str', required=True, choices=list(power.STATES)),
+            force=dict(type='bool', default=False),
+            skip_busy=dict(type='bool'),
+            wait=dict(type='bool', default=False),
+            wait_timeout=dict(type='int', default=600),
+            parallelism=dict(type='int', default=10),
+        ),
+        required_one_of=[('name', 'catalog', 'delivery_group')],
+        supports_check_mode=True,
+        daas=True,
+    )
+    p = module.params
+    with module.api_errors():
+        daas.check_selectors(p['name'], p['catalog'], p['delivery_group'])
+        if p['parallelism'] < 1 or p['wait_timeout'] < 1:
+            raise ValueError('parallelism and wait_timeout must be 1 or more')
+        client = module.client
+        daas.use_site(client, p['site_id'], p['customer_id'])
+        machines = daas.select_machines(client, names=p['name'], catalog=p['catalog'],
+                                        delivery_group=p['delivery_group'], strict=True,
+                                        workers=p['parallelism'])
+        machines = daas.filter_machines(machines, p['power_state'], p['registration_state'],
+                                        p['in_maintenance_mode'], p['idle'])
+        entries = power.plan(machines, p['state'], force=p['force'], skip_busy=p['skip_busy'])
+        if not module.check_mode:
+            power.execute(client, entries, force=p['force'], parallelism=p['parallelism'])
+            if p['wait']:
+                power.wait_until_reached(client, entries, p['state'], p['wait_timeout'], p['parallelism'],
+                                         catalog=p['catalog'], delivery_group=p['delivery_group'])
+        results = power.to_results(entries)
+        summary = daas.summarize(results)
+        changed = power.any_changed(entries)
+        if summary['failed']:
+            module.fail_json(msg=failure_message(results, summary), changed=changed, machines=results,
+                             summary=summary)
+        module.exit_json(changed=changed, machines=results, summary=summary)
+
+
+if __name__ == '__main__':
+    main()

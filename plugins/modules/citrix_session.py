@@ -1,0 +1,227 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: citrix_session
+short_description: Log off or disconnect Citrix DaaS sessions, optionally messaging their users first
+version_added: 0.1.0
+author:
+  - Contributors to the citrix.cloud project (@citrix)
+description:
+  - Logs off or disconnects the selected sessions of a Citrix DaaS site, in parallel, with one
+    result per session - V(changed), V(unchanged) or V(failed).
+  - Idempotent - a session already C(Disconnected) is V(unchanged) for O(state=disconnected), one
+    with a log-off in progress or gone meanwhile is V(unchanged) for O(state=logged_off).
+  - With O(user_message), the users of the sessions acted on get it first (C($sendMessage)); when the
+    message cannot be sent, that session is not logged off or disconnected and is V(failed).
+  - The task fails when any session V(failed), after every other session was acted on.
+options:
+  id:
+    description:
+      - Sessions by id.
+    type: list
+    elements: str
+  machine:
+    description:
+      - Sessions on these machines, each by name (C(DOMAIN\\NAME)) or id.
+    type: list
+    elements: str
+  catalog:
+    description:
+      - Sessions on machines of this machine catalog, by name or id.
+    type: str
+  delivery_group:
+    description:
+      - Sessions on machines of this delivery group, by name or id.
+    type: str
+  user:
+    description:
+      - Only sessions of these users (C(DOMAIN\\user), user principal name or plain user name).
+    type: list
+    elements: str
+  state:
+    description:
+      - V(logged_off) ends the sessions (C($logoff)); V(disconnected) disconnects them
+        (C($disconnect)) and leaves them running.
+    type: str
+    required: true
+    choices: [logged_off, disconnected]
+  user_message:
+    description:
+      - A message shown to each user before their session is acted on (C($sendMessage)).
+      - Named O(user_message) because Ansible reserves C(message) for itself.
+    type: dict
+    suboptions:
+      title:
+        description: Title of the message box.
+        type: str
+        required: true
+      text:
+        description: The message.
+        type: str
+        required: true
+      style:
+        description: Icon of the message box.
+        type: str
+        default: Information
+        choices: [Information, Exclamation, Critical, Question]
+  parallelism:
+    description:
+      - How many requests run at once.
+    type: int
+    default: 10
+extends_documentation_fragment:
+  - citrix.cloud.common.modules
+  - citrix.cloud.common.daas
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Computes the same results, and sends neither messages nor actions.
+  diff_mode:
+    support: none
+  platform:
+    platforms: all
+    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
+notes:
+  - At least one of O(id), O(machine), O(catalog), O(delivery_group) and O(user) is required, so
+    that a typo can never end every session of the site.
+seealso:
+  - module: citrix.cloud.citrix_session_info
+  - module: citrix.cloud.citrix_machine_maintenance
+"""
+
+EXAMPLES = r"""
+- name: End the sessions on a machine before its update
+  module_defaults:
+    group/citrix.cloud.all:
+      customer_id: "{{ citrix_customer_id }}"
+      client_id: "{{ citrix_client_id }}"
+      client_secret: "{{ citrix_client_secret }}"
+  block:
+    - name: Warn and log off
+      citrix.cloud.citrix_session:
+        machine: [DEMOLAB\OSPREY]
+        state: logged_off
+        user_message:
+          title: Maintenance
+          text: This desktop restarts now. Please save your work and log on again in 10 minutes.
+          style: Exclamation
+      register: logoff
+
+    - name: Disconnect one user everywhere
+      citrix.cloud.citrix_session:
+        user: [DEMOLAB\alice]
+        state: disconnected
+"""
+
+RETURN = r"""
+sessions:
+  description: One result per selected session.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Session id.
+      type: str
+    machine:
+      description: Name of the machine it runs on.
+      type: str
+    user:
+      description: The user, C(DOMAIN\\user).
+      type: str
+    state:
+      description: Session state when selected.
+      type: str
+    action:
+      description: C(logoff) or C(disconnect).
+      type: str
+    result:
+      description: V(changed), V(unchanged) or V(failed).
+      type: str
+    reason:
+      description: Why a session was unchanged, where that is not plain; else V(null).
+      type: str
+    message:
+      description: The service's error for a failed session; else V(null).
+      type: str
+    transaction_id:
+      description: C(Citrix-TransactionId) of the action, for Citrix support; else V(null).
+      type: str
+  sample:
+    - id: 6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d
+      machine: DEMOLAB\OSPREY
+      user: DEMOLAB\alice
+      state: Active
+      action: logoff
+      result: changed
+      reason: null
+      message: null
+      transaction_id: 1f0c9a4e-6b2d-4c8f-9e3a-7d5b1c0f2e4a
+summary:
+  description: How many sessions ended in each result (C(skipped) is always 0 here).
+  returned: always
+  type: dict
+  sample:
+    changed: 2
+    unchanged: 0
+    skipped: 0
+    failed: 0
+    total: 2
+"""
+
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas_sessions as sessions
+
+
+def main():
+    module = CitrixCloudModule(
+        argument_spec=dict(
+            id=dict(type='list', elements='str'),
+            machine=dict(type='list', elements='str'),
+            catalog=dict(type='str'),
+            delivery_group=dict(type='str'),
+            user=dict(type='list', elements='str'),
+            state=dict(type='str', required=True, choices=list(sessions.ACTIONS)),
+            user_message=dict(type='dict', options=dict(
+                title=dict(type='str', required=True),
+                text=dict(type='str', required=True),
+                style=dict(type='str', default='Information', choices=list(sessions.MESSAGE_STYLES)),
+            )),
+            parallelism=dict(type='int', default=10),
+        ),
+        required_one_of=[('id', 'machine', 'catalog', 'delivery_group', 'user')],
+        supports_check_mode=True,
+        daas=True,
+    )
+    p = module.params
+    with module.api_errors():
+        daas.check_selectors(p['machine'], p['catalog'], p['delivery_group'])
+        if p['parallelism'] < 1:
+            raise ValueError('parallelism must be 1 or more')
+        client = module.client
+        daas.use_site(client, p['site_id'], p['customer_id'])
+        found = sessions.select_sessions(client, machines=p['machine'], catalog=p['catalog'],
+                                         delivery_group=p['delivery_group'], users=p['user'],
+                                         ids=p['id'], strict=True, workers=p['parallelism'])
+        entries = sessions.plan(found, p['state'])
+        if not module.check_mode:
+            sessions.execute(client, entries, message=p['user_message'], parallelism=p['parallelism'])
+        results = sessions.to_results(entries)
+        summary = daas.summarize(results)
+        if summary['failed']:
+            module.fail_json(msg='%d of %d sessions failed: %s' % (
+                summary['failed'], summary['total'],
+                '; '.join('%s: %s' % (r['id'], r['message']) for r in results if r['result'] == 'failed')),
+                changed=summary['changed'] > 0, sessions=results, summary=summary)
+        module.exit_json(changed=summary['changed'] > 0, sessions=results, summary=summary)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,167 @@
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests for DaaS selection against a local HTTP server: site discovery, paging, names."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from werkzeug import Response as WResponse
+
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
+from ansible_collections.citrix.cloud.plugins.module_utils import _daas_sessions as sessions
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
+from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
+
+CUSTOMER = "acme1234"
+SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+BASE = "/cvad/manage"
+
+
+@pytest.fixture
+def client(httpserver):
+    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
+    return CitrixCloudClient(endpoints, auth=None, site_id=SITE, retries=2, sleep=lambda s: None)
+
+
+def machine(i, catalog="cat-1", group="dg-1", name=None):
+    return {"Id": "m%d" % i, "Name": name or "DEMOLAB\\M%d" % i, "PowerState": "On", "SessionCount": 0,
+            "MachineCatalog": {"Id": catalog, "Name": "Cat"}, "DeliveryGroup": {"Id": group, "Name": "Group"}}
+
+
+def paged(items, size):
+    """A werkzeug handler serving `items` `size` at a time with ContinuationToken."""
+    def handler(request):
+        start = int(request.args.get("continuationToken") or 0)
+        body = {"Items": items[start:start + size]}
+        if start + size < len(items):
+            body["ContinuationToken"] = str(start + size)
+        return WResponse(json.dumps(body), 200, content_type="application/json")
+    return handler
+
+
+def requests_to(httpserver, path):
+    return [req for req, _resp in httpserver.log if req.path == path]
+
+
+def not_found(httpserver, path):
+    httpserver.expect_request(path).respond_with_json(
+        {"ErrorMessage": "Object does not exist.", "ErrorType": "ObjectNotFound"}, status=404)
+
+
+# ---------------------------------------------------------------- site discovery
+
+def test_one_site_is_found_through_me_without_the_instance_header(httpserver):
+    httpserver.expect_request(BASE + "/me").respond_with_json(
+        {"Customers": [{"Id": CUSTOMER, "Sites": [{"Id": SITE, "Name": "cloudxdsite"}]}]})
+    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
+    client = CitrixCloudClient(endpoints, auth=None, retries=1)
+    assert daas.use_site(client, None, CUSTOMER) == SITE
+    assert client.site_id == SITE
+    (req,) = requests_to(httpserver, BASE + "/me")
+    assert "Citrix-InstanceId" not in req.headers
+
+
+def test_an_explicit_site_id_costs_no_call(httpserver, client):
+    assert daas.use_site(client, SITE) == SITE
+    assert httpserver.log == []
+
+
+# ---------------------------------------------------------------- machines
+
+def test_a_big_catalog_is_read_in_pages_of_1000_with_fields(httpserver, client):
+    items = [machine(i) for i in range(2500)]
+    path = BASE + "/MachineCatalogs/Big Pool/Machines"  # the server sees it decoded
+    httpserver.expect_request(path).respond_with_handler(paged(items, 1000))
+    found = daas.select_machines(client, catalog="Big Pool")
+    assert len(found) == 2500
+    calls = requests_to(httpserver, path)
+    assert len(calls) == 3
+    assert {c.args["limit"] for c in calls} == {"1000"}
+    assert calls[0].args["fields"].split(",") == list(daas.MACHINE_FIELDS)
+    assert calls[0].headers["Citrix-InstanceId"] == SITE
+
+
+def test_names_within_a_container_cost_no_extra_call(httpserver, client):
+    httpserver.expect_request(BASE + "/DeliveryGroups/dg-1/Machines").respond_with_json(
+        {"Items": [machine(1), machine(2), machine(3)]})
+    found = daas.select_machines(client, delivery_group="dg-1", names=["demolab\\m2", "m3"])
+    assert [m["Id"] for m in found] == ["m2", "m3"]
+    assert len(httpserver.log) == 1
+
+
+def test_catalog_and_delivery_group_intersect(httpserver, client):
+    httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_json(
+        {"Items": [machine(1), machine(2), machine(3)]})
+    httpserver.expect_request(BASE + "/DeliveryGroups/dg-1/Machines").respond_with_json(
+        {"Items": [machine(3), machine(2), machine(9)]})
+    found = daas.select_machines(client, catalog="cat-1", delivery_group="dg-1")
+    assert [m["Id"] for m in found] == ["m2", "m3"]
+
+
+def test_names_alone_are_fetched_one_by_one_with_the_backslash_as_a_bar(httpserver, client):
+    httpserver.expect_request(BASE + "/Machines/DEMOLAB|EAGLE").respond_with_json(machine(1, name="DEMOLAB\\EAGLE"))
+    not_found(httpserver, BASE + "/Machines/DEMOLAB|NOPE")
+    found = daas.select_machines(client, names=["DEMOLAB\\EAGLE", "DEMOLAB\\NOPE"])
+    assert [m["Name"] for m in found] == ["DEMOLAB\\EAGLE"]
+    with pytest.raises(ValueError, match=r"DEMOLAB\\NOPE"):
+        daas.select_machines(client, names=["DEMOLAB\\EAGLE", "DEMOLAB\\NOPE"], strict=True)
+
+
+@pytest.mark.parametrize("status,body", [
+    (404, {"ErrorMessage": "Object does not exist."}),
+    (500, {"ErrorMessage": "Object does not exist.", "ErrorType": "ObjectNotFound"}),
+])
+def test_a_missing_catalog_matches_nothing_or_fails_when_strict(httpserver, client, status, body):
+    httpserver.expect_request(BASE + "/MachineCatalogs/Gone/Machines").respond_with_json(body, status=status)
+    assert daas.select_machines(client, catalog="Gone") == []
+    with pytest.raises(ValueError, match="Machine catalog 'Gone' does not exist"):
+        daas.select_machines(client, catalog="Gone", strict=True)
+
+
+def test_a_missing_catalog_by_name_in_the_info_list(httpserver, client):
+    httpserver.expect_request(BASE + "/MachineCatalogs/Gone").respond_with_data("", status=204)
+    assert daas.list_objects(client, "MachineCatalogs", "Gone") == []
+
+
+def test_every_machine_of_the_site_when_nothing_is_selected(httpserver, client):
+    httpserver.expect_request(BASE + "/Machines").respond_with_handler(paged([machine(i) for i in range(5)], 2))
+    assert len(daas.select_machines(client)) == 5
+
+
+def test_no_request_leaves_its_path_segment(httpserver, client):
+    for bad in ("../Sessions", "a/b", "x|y"):
+        with pytest.raises(ValueError):
+            daas.select_machines(client, catalog=bad)
+    assert httpserver.log == []
+
+
+# ---------------------------------------------------------------- sessions
+
+def test_sessions_of_a_catalog_are_one_session_listing_filtered_by_machine(httpserver, client):
+    httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_json(
+        {"Items": [machine(1), machine(2)]})
+    httpserver.expect_request(BASE + "/Sessions").respond_with_json({"Items": [
+        {"Id": "s1", "State": "Active", "Machine": {"Id": "m1"}, "User": {"SamName": "D\\alice"}},
+        {"Id": "s2", "State": "Active", "Machine": {"Id": "m7"}, "User": {"SamName": "D\\bob"}},
+        {"Id": "s3", "State": "Disconnected", "Machine": {"Id": "m2"}, "User": {"SamName": "D\\carol"}},
+    ]})
+    found = sessions.select_sessions(client, catalog="cat-1")
+    assert [s["Id"] for s in found] == ["s1", "s3"]
+    assert [s["Id"] for s in sessions.select_sessions(client, catalog="cat-1", users=["d\\carol"])] == ["s3"]
+    assert len(requests_to(httpserver, BASE + "/Sessions")) == 2
+
+
+def test_session_actions_message_first_and_log_off_gone_sessions_are_unchanged(httpserver, client):
+    httpserver.expect_request(BASE + "/Sessions/s1/$sendMessage", method="POST").respond_with_json({})
+    httpserver.expect_request(BASE + "/Sessions/s1/$logoff", method="POST").respond_with_data("", status=204)
+    httpserver.expect_request(BASE + "/Sessions/s2/$sendMessage", method="POST").respond_with_json({})
+    not_found(httpserver, BASE + "/Sessions/s2/$logoff")
+    entries = sessions.plan([{"Id": "s1"}, {"Id": "s2"}], "logged_off")
+    sessions.execute(client, entries, message={"title": "T", "text": "X", "style": "Critical"})
+    assert [e["result"] for e in entries] == ["changed", "unchanged"]
+    paths = [req.path for req, _resp in httpserver.log if req.path.startswith(BASE + "/Sessions/s1")]
+    assert paths == [BASE + "/Sessions/s1/$sendMessage", BASE + "/Sessions/s1/$logoff"]
+    sent = json.loads(requests_to(httpserver, BASE + "/Sessions/s1/$sendMessage")[0].data)
+    assert sent == {"Title": "T", "Text": "X", "Style": "Critical"}
