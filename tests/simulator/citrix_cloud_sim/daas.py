@@ -298,7 +298,7 @@ def get_job(sim, req):
 @site_scoped
 def job_results(sim, req):
     job = job_or_404(sim, req)
-    status, _ = models.job_status(job)
+    status = models.job_status(job)[0]
     if status != "Complete":
         raise daas_error(400, f"Job is {status}; it has no results.", "InvalidArgument")
     return SimResponse(200, job.result if isinstance(job.result, dict) else {})
@@ -307,7 +307,7 @@ def job_results(sim, req):
 @site_scoped
 def cancel_job(sim, req):
     job = job_or_404(sim, req)
-    status, _ = models.job_status(job)
+    status = models.job_status(job)[0]
     if status not in ("NotStarted", "InProgress"):
         raise daas_error(409, f"Job is {status} and cannot be canceled.", "InvalidOperation")
     job.canceled = True

@@ -111,7 +111,7 @@ def machine_detail_model(world, machine):
 
 def session_model(world, session):
     machine = world.machines[session.machine_id]
-    domain, _, user = session.user.partition("\\")
+    domain, user = session.user.partition("\\")[::2]
     return {
         "Id": session.id,
         "Uid": session.uid,

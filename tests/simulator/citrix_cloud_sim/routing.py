@@ -87,7 +87,7 @@ class Router:
     def match_route_name(self, req):
         """Fill req.route without running the handler (for injected errors and drops)."""
         try:
-            route, _ = self.match(req.method, req.path)
+            route = self.match(req.method, req.path)[0]
             req.route = f"{route.method} {route.template}"
         except ApiError:
             req.route = f"{req.method} (unmatched)"

@@ -74,7 +74,7 @@ def add_machine(world, rng, name, catalog, group, managed, sessions):
     )
     world.add_machine(machine)
     now = time.time()
-    for _ in range(sessions):
+    for _session in range(sessions):
         user = rng.choice(USERS)
         started = now - rng.randint(600, 6 * 3600)
         world.add_session(Session(

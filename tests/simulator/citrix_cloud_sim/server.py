@@ -25,7 +25,7 @@ def to_sim_request(request, body):
     return SimRequest(
         method=request.method,
         path=request.rel_url.raw_path,
-        query={k: v for k, v in reversed(list(request.rel_url.query.items()))},  # first value wins
+        query=dict(reversed(list(request.rel_url.query.items()))),  # first value wins
         headers=request.headers,
         body=body,
         base_url=f"{request.scheme}://{request.host}",

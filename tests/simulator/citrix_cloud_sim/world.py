@@ -76,7 +76,7 @@ class Machine:
 
     @property
     def dns_name(self):
-        domain, _, host = self.name.partition("\\")
+        domain, host = self.name.partition("\\")[::2]
         return f"{host}.{domain}.local".lower() if host else self.name.lower()
 
 
@@ -174,7 +174,7 @@ class World:
         for machine_id in list(self.busy):
             machine = self.machines[machine_id]
             while machine.steps and machine.steps[0][0] <= now:
-                _, state = machine.steps.pop(0)
+                state = machine.steps.pop(0)[1]
                 self.set_power_state(machine, state)
             if not machine.steps:
                 self.busy.discard(machine_id)

@@ -56,7 +56,7 @@ def test_bad_faults_are_rejected_at_startup(tmp_path):
 
 def test_scale_scenario_is_deterministic():
     names = []
-    for _ in range(2):
+    for _attempt in range(2):
         with start_simulator(["--machines", "200"]) as sim:
             machines = [m for m in sim.state()["machines"] if m["MachineCatalog"]["Name"] == "Scale"]
             names.append([(m["Id"], m["Name"], m["SessionCount"], m["PowerState"]) for m in machines])
@@ -67,5 +67,3 @@ def test_scale_scenario_is_deterministic():
     assert 0.05 * 200 <= unmanaged <= 0.15 * 200
     assert 0.22 * 200 <= busy <= 0.38 * 200
     assert all(m[3] == "On" for m in machines if m[3] != "Unmanaged")
-
-

@@ -53,7 +53,7 @@ def test_injected_errors_have_citrix_shapes(api, sim):
 
 def test_rate_limit(api, sim):
     sim.set_faults(rate_limit_per_s=5)
-    codes = [api.daas("GET", "/me").status_code for _ in range(12)]
+    codes = [api.daas("GET", "/me").status_code for _call in range(12)]
     assert codes.count(200) >= 5 and codes.count(429) >= 5
 
 
@@ -91,7 +91,7 @@ async def fire(api, count, concurrency, path="/Machines/DEMOLAB|KESTREL"):
                     statuses.append(response.status)
 
         started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(*(worker() for _worker in range(concurrency)))
         return time.perf_counter() - started, statuses
 
 
