@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared option docs: MODULES (env fallbacks in words), PLUGINS (env/ini), DAAS (site_id)."""
+"""Shared option docs: MODULES (env fallbacks in words), PLUGINS (env/ini), DAAS (site_id),
+MACHINES and SESSIONS (the DaaS selectors, as _daas.MACHINE_SELECTORS and
+_daas_sessions.SESSION_SELECTORS define them)."""
 
 from __future__ import annotations
 
@@ -104,6 +106,73 @@ options:
       - Found through C(/me) when the customer has exactly one site.
       - If not set, the value of the E(CITRIX_SITE_ID) environment variable is used.
     type: str
+"""
+
+    # in_maintenance_mode is not here: citrix_machine_maintenance sets that mode, so it cannot
+    # select by it, and the modules that can word it for what they do.
+    MACHINES = r"""
+options:
+  name:
+    description:
+      - Machines by name or id. Write names as DaaS shows them, with the domain and a backslash
+        (C(DEMOLAB\\EAGLE)).
+      - With O(catalog) or O(delivery_group), the names are matched within those machines, by
+        name or id, case-insensitively, at no extra request.
+    type: list
+    elements: str
+  catalog:
+    description:
+      - Machines of this machine catalog, by name or id.
+    type: str
+  delivery_group:
+    description:
+      - Machines of this delivery group, by name or id.
+    type: str
+  power_state:
+    description:
+      - Only machines in one of these power states.
+    type: list
+    elements: str
+    choices: [Unknown, Unmanaged, Unavailable, 'Off', 'On', Suspended, TurningOn, TurningOff,
+              Suspending, Resuming, NotSupported, VirtualMachineNotFound]
+  registration_state:
+    description:
+      - Only machines in one of these registration states.
+    type: list
+    elements: str
+    choices: [Unknown, Unregistered, Initializing, Registered, AgentError]
+  idle:
+    description:
+      - Only machines without sessions (V(true)) or with sessions (V(false)).
+    type: bool
+"""
+
+    SESSIONS = r"""
+options:
+  id:
+    description:
+      - Sessions with these ids.
+    type: list
+    elements: str
+  machine:
+    description:
+      - Sessions on these machines, each by name (C(DOMAIN\\NAME)) or id.
+    type: list
+    elements: str
+  catalog:
+    description:
+      - Sessions on machines of this machine catalog, by name or id.
+    type: str
+  delivery_group:
+    description:
+      - Sessions on machines of this delivery group, by name or id.
+    type: str
+  user:
+    description:
+      - Only sessions of these users, each as C(DOMAIN\\user), a user principal name or a plain
+        user name, case-insensitively.
+    type: list
+    elements: str
 """
 
     PLUGINS = r"""

@@ -11,12 +11,14 @@ the secret; where `cryptography` imports, it is encrypted with a key derived fro
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
 import tempfile
 import threading
 import time
+import types
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
 
@@ -25,14 +27,6 @@ try:
     HAS_FCNTL = True
 except ImportError:  # not POSIX: the cache still works, without the cross-process lock
     HAS_FCNTL = False
-
-try:
-    from cryptography.fernet import Fernet, InvalidToken
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-    HAS_CRYPTOGRAPHY = True
-except ImportError:  # the cache is then plain JSON, still 0600 in a 0700 folder
-    HAS_CRYPTOGRAPHY = False
 
 REFRESH_MARGIN = 300  # seconds: a token this close to expiry is not handed out
 DEFAULT_LIFETIME = 3600  # Citrix tokens live an hour; used when expires_in is missing or unreadable
@@ -64,6 +58,23 @@ def jwt_expiry(token):
         return float(claims['exp'])
     except (IndexError, KeyError, TypeError, ValueError):
         return None
+
+
+@functools.lru_cache(maxsize=None)
+def load_cryptography():
+    """The parts of `cryptography` the cache uses, or None when it does not import.
+
+    Imported on first use, not with this module: only reading or writing the cache file needs it,
+    and a task that uses access_token or token_cache=false should not pay for it.
+    Without it the cache is plain JSON, still 0600 in a 0700 folder.
+    """
+    try:
+        from cryptography.fernet import Fernet, InvalidToken
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    except ImportError:
+        return None
+    return types.SimpleNamespace(Fernet=Fernet, InvalidToken=InvalidToken, hashes=hashes, HKDF=HKDF)
 
 
 def refresh_margin(lifetime):
@@ -220,23 +231,25 @@ class TokenProvider:
             except OSError:
                 pass
 
-    def _fernet(self):
+    def _fernet(self, crypto):
         # The secret is a high-entropy API key, so HKDF (fast) is enough; no password stretching.
-        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=self._key.encode('ascii'),
-                    info=b'citrix.cloud token cache v1')
-        return Fernet(base64.urlsafe_b64encode(hkdf.derive((self.client_secret or '').encode('utf-8'))))
+        kdf = crypto.HKDF(algorithm=crypto.hashes.SHA256(), length=32, salt=self._key.encode('ascii'),
+                          info=b'citrix.cloud token cache v1')
+        return crypto.Fernet(base64.urlsafe_b64encode(kdf.derive((self.client_secret or '').encode('utf-8'))))
 
     def _encode(self, data):
-        if HAS_CRYPTOGRAPHY:
-            return b'fernet:' + self._fernet().encrypt(data)
+        crypto = load_cryptography()
+        if crypto:
+            return b'fernet:' + self._fernet(crypto).encrypt(data)
         return data
 
     def _decode(self, data):
         if data.startswith(b'fernet:'):
-            if not HAS_CRYPTOGRAPHY:
+            crypto = load_cryptography()
+            if not crypto:
                 raise ValueError('encrypted cache and no cryptography')
             try:
-                return self._fernet().decrypt(data[len('fernet:'):])
-            except InvalidToken:
+                return self._fernet(crypto).decrypt(data[len('fernet:'):])
+            except crypto.InvalidToken:
                 raise ValueError('cache written with another key')
         return data

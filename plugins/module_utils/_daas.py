@@ -2,7 +2,7 @@
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Citrix DaaS: site discovery, safe names in paths, machine selection and filters.
+"""Citrix DaaS: site discovery, safe names in paths, machine selection and filters, results.
 
 Private to the collection. Power planning lives in _daas_power, maintenance in
 _daas_maintenance, sessions in _daas_sessions; all of them select machines through here.
@@ -23,6 +23,18 @@ POWER_STATES = (
     'Suspending', 'Resuming', 'NotSupported', 'VirtualMachineNotFound',
 )
 REGISTRATION_STATES = ('Unknown', 'Unregistered', 'Initializing', 'Registered', 'AgentError')
+
+# The machine selector options, as doc fragment citrix.cloud.common.machines documents them.
+# in_maintenance_mode is not one: citrix_machine_maintenance sets that mode, so it cannot select
+# by it; citrix_machine_info and citrix_machine_power add it themselves.
+MACHINE_SELECTORS = dict(
+    name=dict(type='list', elements='str'),
+    catalog=dict(type='str'),
+    delivery_group=dict(type='str'),
+    power_state=dict(type='list', elements='str', choices=list(POWER_STATES)),
+    registration_state=dict(type='list', elements='str', choices=list(REGISTRATION_STATES)),
+    idle=dict(type='bool'),
+)
 
 # What citrix_machine_info returns, and everything power/maintenance planning reads.
 # Listing only these (fields=) keeps pages of 1000 machines small.
@@ -139,6 +151,16 @@ def use_site(client, site_id=None, customer_id=None):
     return client.site_id
 
 
+def daas_client(module):
+    """The module's client, scoped to its site: O(site_id), else the only site /me shows.
+
+    Calls /me at most once per run, so modules may call this wherever they need the client.
+    """
+    client = module.client
+    use_site(client, module.params.get('site_id'), module.params.get('customer_id'))
+    return client
+
+
 def list_sites(client):
     body = client.daas('GET', '/Sites').body or {}
     return body.get('Items') or body.get('items') or []
@@ -157,6 +179,14 @@ def list_objects(client, collection, name=None):
             return []
         raise
     return [resp.body] if resp.body else []
+
+
+def objects_info(module, collection, what):
+    """For the _info modules of catalogs and delivery groups: all, or the one O(name) names."""
+    name = module.params['name']
+    if name is not None:
+        check_name(name, what + ' name')
+    return [snake(item) for item in list_objects(daas_client(module), collection, name)]
 
 
 # ---------------------------------------------------------------- machines
@@ -256,6 +286,19 @@ def filter_machines(machines, power_state=None, registration_state=None, in_main
     return [m for m in machines if keep(m)]
 
 
+def selected_machines(module, strict=False, workers=10):
+    """The machines a module's selector options (MACHINE_SELECTORS) pick, filters applied.
+
+    Checks the selectors before the first request. `strict` as for select_machines.
+    """
+    p = module.params
+    check_selectors(p['name'], p['catalog'], p['delivery_group'])
+    machines = select_machines(daas_client(module), names=p['name'], catalog=p['catalog'],
+                               delivery_group=p['delivery_group'], strict=strict, workers=workers)
+    return filter_machines(machines, p['power_state'], p['registration_state'],
+                           p.get('in_maintenance_mode'), p['idle'])
+
+
 def refresh_machines(client, ids, fields=POLL_FIELDS, workers=10):
     """Fresh copies of the machines with these ids, by id; a machine gone is left out."""
     found = client.parallel_map(lambda i: _get_machine(client, i, fields), list(ids), workers=workers)
@@ -286,3 +329,27 @@ def summarize(results):
     for entry in results:
         summary[entry['result']] += 1
     return summary
+
+
+def failure_message(results, summary, noun='machines', label='name', limit=None):
+    """'2 of 5 machines failed: A: why; B: why', naming at most `limit` of them (all if None)."""
+    failed = [r for r in results if r['result'] == 'failed']
+    shown = failed if limit is None else failed[:limit]
+    text = '; '.join('%s: %s' % (r[label], r['message']) for r in shown)
+    if len(failed) > len(shown):
+        text += ' (and %d more)' % (len(failed) - len(shown))
+    return '%d of %d %s failed: %s' % (summary['failed'], summary['total'], noun, text)
+
+
+def exit_with_results(module, results, noun='machines', label='name', changed=None, limit=None):
+    """Report per-item results and their summary: fail_json (same keys) when any failed.
+
+    `changed` defaults to whether any item changed.
+    """
+    summary = summarize(results)
+    if changed is None:
+        changed = summary['changed'] > 0
+    report = {'changed': changed, noun: results, 'summary': summary}
+    if summary['failed']:
+        module.fail_json(msg=failure_message(results, summary, noun, label, limit), **report)
+    module.exit_json(**report)

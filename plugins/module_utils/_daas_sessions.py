@@ -16,6 +16,15 @@ SESSION_STATES = ('Unknown', 'Connected', 'Active', 'Disconnected')
 MESSAGE_STYLES = ('Information', 'Exclamation', 'Critical', 'Question')
 ACTIONS = {'logged_off': 'logoff', 'disconnected': 'disconnect'}
 
+# The session selector options, as doc fragment citrix.cloud.common.sessions documents them.
+SESSION_SELECTORS = dict(
+    id=dict(type='list', elements='str'),
+    machine=dict(type='list', elements='str'),
+    catalog=dict(type='str'),
+    delivery_group=dict(type='str'),
+    user=dict(type='list', elements='str'),
+)
+
 # Fields of a machine that a session selection needs: which sessions it holds.
 _MACHINE_REF_FIELDS = ('Id', 'Name', 'SessionCount')
 
@@ -64,6 +73,15 @@ def select_sessions(client, machines=None, catalog=None, delivery_group=None, us
     sessions = list(client.paginate('/Sessions', limit=1000))
     return filter_sessions(sessions, machine_ids=machine_ids, users=users, states=states,
                            ids=set(ids) if ids else None)
+
+
+def selected_sessions(module, states=None, strict=False, workers=10):
+    """The sessions a module's selector options (SESSION_SELECTORS) pick, checked before any request."""
+    p = module.params
+    daas.check_selectors(p['machine'], p['catalog'], p['delivery_group'])
+    return select_sessions(daas.daas_client(module), machines=p['machine'], catalog=p['catalog'],
+                           delivery_group=p['delivery_group'], users=p['user'], states=states,
+                           ids=p['id'], strict=strict, workers=workers)
 
 
 def plan(sessions, state):

@@ -23,15 +23,7 @@ extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-    details: Only reads; runs the same in check mode.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
-    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
+  - citrix.cloud.attributes.info
 notes:
   - Returns an empty list when nothing matches; that is not an error.
   - Lists are read a page of 1000 at a time.
@@ -109,12 +101,7 @@ from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 def main():
     module = CitrixCloudModule(argument_spec=dict(name=dict(type='str')), supports_check_mode=True, daas=True)
     with module.api_errors():
-        if module.params['name'] is not None:
-            daas.check_name(module.params['name'], 'delivery group name')
-        client = module.client
-        daas.use_site(client, module.params['site_id'], module.params['customer_id'])
-        found = daas.list_objects(client, 'DeliveryGroups', module.params['name'])
-        module.exit_json(changed=False, delivery_groups=[daas.snake(item) for item in found])
+        module.exit_json(changed=False, delivery_groups=daas.objects_info(module, 'DeliveryGroups', 'delivery group'))
 
 
 if __name__ == '__main__':

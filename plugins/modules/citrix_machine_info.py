@@ -17,56 +17,16 @@ description:
   - Machines are listed a page of 1000 at a time and only with the fields this module returns,
     so a catalog of 10,000 machines costs 10 list requests.
 options:
-  name:
-    description:
-      - Only these machines, each by name or id. Write names as DaaS shows them, with the domain
-        and a backslash (C(DEMOLAB\\EAGLE)).
-      - With O(catalog) or O(delivery_group), the names are matched within those machines, by
-        name or id, case-insensitively, at no extra request.
-    type: list
-    elements: str
-  catalog:
-    description:
-      - Only machines of this machine catalog, by name or id.
-    type: str
-  delivery_group:
-    description:
-      - Only machines of this delivery group, by name or id.
-    type: str
-  power_state:
-    description:
-      - Only machines in one of these power states.
-    type: list
-    elements: str
-    choices: [Unknown, Unmanaged, Unavailable, 'Off', 'On', Suspended, TurningOn, TurningOff,
-              Suspending, Resuming, NotSupported, VirtualMachineNotFound]
-  registration_state:
-    description:
-      - Only machines in one of these registration states.
-    type: list
-    elements: str
-    choices: [Unknown, Unregistered, Initializing, Registered, AgentError]
   in_maintenance_mode:
     description:
       - Only machines in (V(true)) or out of (V(false)) maintenance mode.
     type: bool
-  idle:
-    description:
-      - Only machines without sessions (V(true)) or with sessions (V(false)).
-    type: bool
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
+  - citrix.cloud.common.machines
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-    details: Only reads; runs the same in check mode.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
-    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
+  - citrix.cloud.attributes.info
 notes:
   - Returns an empty list when nothing matches (also for a catalog, delivery group or name that
     does not exist); that is not an error.
@@ -171,30 +131,12 @@ machines:
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 
-SELECTORS = dict(
-    name=dict(type='list', elements='str'),
-    catalog=dict(type='str'),
-    delivery_group=dict(type='str'),
-)
-FILTERS = dict(
-    power_state=dict(type='list', elements='str', choices=list(daas.POWER_STATES)),
-    registration_state=dict(type='list', elements='str', choices=list(daas.REGISTRATION_STATES)),
-    in_maintenance_mode=dict(type='bool'),
-    idle=dict(type='bool'),
-)
-
 
 def main():
-    module = CitrixCloudModule(argument_spec=dict(SELECTORS, **FILTERS), supports_check_mode=True, daas=True)
-    p = module.params
+    module = CitrixCloudModule(argument_spec=dict(daas.MACHINE_SELECTORS, in_maintenance_mode=dict(type='bool')),
+                               supports_check_mode=True, daas=True)
     with module.api_errors():
-        daas.check_selectors(p['name'], p['catalog'], p['delivery_group'])
-        client = module.client
-        daas.use_site(client, p['site_id'], p['customer_id'])
-        machines = daas.select_machines(client, names=p['name'], catalog=p['catalog'],
-                                        delivery_group=p['delivery_group'])
-        machines = daas.filter_machines(machines, p['power_state'], p['registration_state'],
-                                        p['in_maintenance_mode'], p['idle'])
+        machines = daas.selected_machines(module)
         module.exit_json(changed=False, machines=[daas.snake(m) for m in machines])
 
 

@@ -18,38 +18,6 @@ description:
     in parallel; each machine gets one result, V(changed), V(unchanged) or V(failed).
   - The task fails when any machine V(failed), after every other machine was changed and reported.
 options:
-  name:
-    description:
-      - Machines by name or id, C(DOMAIN\\NAME) as written. Within O(catalog) or O(delivery_group)
-        when those are given too.
-      - A name that matches no machine fails the task before anything is changed.
-    type: list
-    elements: str
-  catalog:
-    description:
-      - Machines of this machine catalog, by name or id.
-    type: str
-  delivery_group:
-    description:
-      - Machines of this delivery group, by name or id.
-    type: str
-  power_state:
-    description:
-      - Only selected machines in one of these power states.
-    type: list
-    elements: str
-    choices: [Unknown, Unmanaged, Unavailable, 'Off', 'On', Suspended, TurningOn, TurningOff,
-              Suspending, Resuming, NotSupported, VirtualMachineNotFound]
-  registration_state:
-    description:
-      - Only selected machines in one of these registration states.
-    type: list
-    elements: str
-    choices: [Unknown, Unregistered, Initializing, Registered, AgentError]
-  idle:
-    description:
-      - Only selected machines without sessions (V(true)) or with sessions (V(false)).
-    type: bool
   enabled:
     description:
       - V(true) turns maintenance mode on, V(false) off.
@@ -68,18 +36,15 @@ options:
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
+  - citrix.cloud.common.machines
   - ansible.builtin.action_common_attributes
+  - citrix.cloud.attributes.action
 attributes:
   check_mode:
-    support: full
     details: Computes the same results and changes nothing.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
-    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
 notes:
   - At least one of O(name), O(catalog) and O(delivery_group) is required.
+  - A O(name) that matches no machine fails the task before anything is changed.
 seealso:
   - module: citrix.cloud.citrix_machine_info
   - module: citrix.cloud.citrix_machine_power
@@ -175,12 +140,7 @@ from ansible_collections.citrix.cloud.plugins.module_utils import _daas_maintena
 def main():
     module = CitrixCloudModule(
         argument_spec=dict(
-            name=dict(type='list', elements='str'),
-            catalog=dict(type='str'),
-            delivery_group=dict(type='str'),
-            power_state=dict(type='list', elements='str', choices=list(daas.POWER_STATES)),
-            registration_state=dict(type='list', elements='str', choices=list(daas.REGISTRATION_STATES)),
-            idle=dict(type='bool'),
+            daas.MACHINE_SELECTORS,
             enabled=dict(type='bool', required=True),
             reason=dict(type='str'),
             parallelism=dict(type='int', default=10),
@@ -191,26 +151,13 @@ def main():
     )
     p = module.params
     with module.api_errors():
-        daas.check_selectors(p['name'], p['catalog'], p['delivery_group'])
         if p['parallelism'] < 1:
             raise ValueError('parallelism must be 1 or more')
-        client = module.client
-        daas.use_site(client, p['site_id'], p['customer_id'])
-        machines = daas.select_machines(client, names=p['name'], catalog=p['catalog'],
-                                        delivery_group=p['delivery_group'], strict=True,
-                                        workers=p['parallelism'])
-        machines = daas.filter_machines(machines, p['power_state'], p['registration_state'], None, p['idle'])
+        machines = daas.selected_machines(module, strict=True, workers=p['parallelism'])
         entries = maintenance.plan(machines, p['enabled'], p['reason'])
         if not module.check_mode:
-            maintenance.execute(client, entries, parallelism=p['parallelism'])
-        results = maintenance.to_results(entries)
-        summary = daas.summarize(results)
-        if summary['failed']:
-            module.fail_json(msg='%d of %d machines failed: %s' % (
-                summary['failed'], summary['total'],
-                '; '.join('%s: %s' % (r['name'], r['message']) for r in results if r['result'] == 'failed')),
-                changed=summary['changed'] > 0, machines=results, summary=summary)
-        module.exit_json(changed=summary['changed'] > 0, machines=results, summary=summary)
+            maintenance.execute(daas.daas_client(module), entries, parallelism=p['parallelism'])
+        daas.exit_with_results(module, maintenance.to_results(entries))
 
 
 if __name__ == '__main__':

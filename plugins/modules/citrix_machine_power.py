@@ -26,42 +26,10 @@ description:
     sent again only when the machine shows it did not arrive.
   - The task fails when any machine V(failed), after every other machine was acted on and reported.
 options:
-  name:
-    description:
-      - Machines by name or id, C(DOMAIN\\NAME) as written. Within O(catalog) or O(delivery_group)
-        when those are given too.
-      - A name that matches no machine fails the task before any action is sent.
-    type: list
-    elements: str
-  catalog:
-    description:
-      - Machines of this machine catalog, by name or id.
-    type: str
-  delivery_group:
-    description:
-      - Machines of this delivery group, by name or id.
-    type: str
-  power_state:
-    description:
-      - Only selected machines currently in one of these power states.
-    type: list
-    elements: str
-    choices: [Unknown, Unmanaged, Unavailable, 'Off', 'On', Suspended, TurningOn, TurningOff,
-              Suspending, Resuming, NotSupported, VirtualMachineNotFound]
-  registration_state:
-    description:
-      - Only selected machines in one of these registration states.
-    type: list
-    elements: str
-    choices: [Unknown, Unregistered, Initializing, Registered, AgentError]
   in_maintenance_mode:
     description:
       - Only selected machines in (V(true)) or out of (V(false)) maintenance mode.
       - Maintenance mode itself never stops a power action; use this to pick machines by it.
-    type: bool
-  idle:
-    description:
-      - Only selected machines without sessions (V(true)) or with sessions (V(false)).
     type: bool
   state:
     description:
@@ -116,19 +84,16 @@ options:
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
+  - citrix.cloud.common.machines
   - ansible.builtin.action_common_attributes
+  - citrix.cloud.attributes.action
 attributes:
   check_mode:
-    support: full
     details: Computes the same plan and results, and sends no power action.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
-    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
 notes:
   - At least one of O(name), O(catalog) and O(delivery_group) is required, so a typo can never
     act on every machine of the site.
+  - A O(name) that matches no machine fails the task before any action is sent.
 seealso:
   - module: citrix.cloud.citrix_machine_info
   - module: citrix.cloud.citrix_machine_maintenance
@@ -268,28 +233,12 @@ from ansible_collections.citrix.cloud.plugins.module_utils._module import Citrix
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas_power as power
 
-SELECTORS = dict(
-    name=dict(type='list', elements='str'),
-    catalog=dict(type='str'),
-    delivery_group=dict(type='str'),
-    power_state=dict(type='list', elements='str', choices=list(daas.POWER_STATES)),
-    registration_state=dict(type='list', elements='str', choices=list(daas.REGISTRATION_STATES)),
-    in_maintenance_mode=dict(type='bool'),
-    idle=dict(type='bool'),
-)
-
-
-def failure_message(results, summary):
-    failed = [r for r in results if r['result'] == 'failed']
-    shown = '; '.join('%s: %s' % (r['name'], r['message']) for r in failed[:5])
-    more = ' (and %d more)' % (len(failed) - 5) if len(failed) > 5 else ''
-    return '%d of %d machines failed: %s%s' % (summary['failed'], summary['total'], shown, more)
-
 
 def main():
     module = CitrixCloudModule(
         argument_spec=dict(
-            SELECTORS,
+            daas.MACHINE_SELECTORS,
+            in_maintenance_mode=dict(type='bool'),
             state=dict(type='str', required=True, choices=list(power.STATES)),
             force=dict(type='bool', default=False),
             skip_busy=dict(type='bool'),
@@ -303,29 +252,19 @@ def main():
     )
     p = module.params
     with module.api_errors():
-        daas.check_selectors(p['name'], p['catalog'], p['delivery_group'])
         if p['parallelism'] < 1 or p['wait_timeout'] < 1:
             raise ValueError('parallelism and wait_timeout must be 1 or more')
-        client = module.client
-        daas.use_site(client, p['site_id'], p['customer_id'])
-        machines = daas.select_machines(client, names=p['name'], catalog=p['catalog'],
-                                        delivery_group=p['delivery_group'], strict=True,
-                                        workers=p['parallelism'])
-        machines = daas.filter_machines(machines, p['power_state'], p['registration_state'],
-                                        p['in_maintenance_mode'], p['idle'])
+        machines = daas.selected_machines(module, strict=True, workers=p['parallelism'])
         entries = power.plan(machines, p['state'], force=p['force'], skip_busy=p['skip_busy'])
         if not module.check_mode:
+            client = daas.daas_client(module)
             power.execute(client, entries, force=p['force'], parallelism=p['parallelism'])
             if p['wait']:
                 power.wait_until_reached(client, entries, p['state'], p['wait_timeout'], p['parallelism'],
                                          catalog=p['catalog'], delivery_group=p['delivery_group'])
-        results = power.to_results(entries)
-        summary = daas.summarize(results)
-        changed = power.any_changed(entries)
-        if summary['failed']:
-            module.fail_json(msg=failure_message(results, summary), changed=changed, machines=results,
-                             summary=summary)
-        module.exit_json(changed=changed, machines=results, summary=summary)
+        # A long failure list would bury the message, so it names the first five.
+        daas.exit_with_results(module, power.to_results(entries), changed=power.any_changed(entries),
+                               limit=5)
 
 
 if __name__ == '__main__':

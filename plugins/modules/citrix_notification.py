@@ -69,17 +69,12 @@ options:
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - ansible.builtin.action_common_attributes
+  - citrix.cloud.attributes.action
 attributes:
   check_mode:
-    support: full
     details:
       - Sends nothing. Reports a change unless O(event_id) names an event already sent (it reads
         the sent notifications to find out).
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
-    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
 notes:
   - Citrix Cloud keeps notifications for 90 days; an O(event_id) sent longer ago is sent again.
   - To find an O(event_id), the module pages through the customer's notifications (100 a call)

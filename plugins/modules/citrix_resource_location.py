@@ -49,16 +49,13 @@ options:
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - ansible.builtin.action_common_attributes
+  - citrix.cloud.attributes.action
 attributes:
   check_mode:
-    support: full
     details: Finds what would change and reports it, calling nothing that changes the service.
   diff_mode:
     support: full
     details: Shows the resource location before and after.
-  platform:
-    platforms: all
-    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
 notes:
   - Resource locations that Citrix manages (RV(resource_location.read_only)) cannot be changed or
     deleted; the module fails instead of trying.

@@ -43,15 +43,7 @@ options:
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-    details: Only reads; runs the same in check mode.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
-    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
+  - citrix.cloud.attributes.info
 notes:
   - Returns empty lists when nothing matches; that is not an error.
 """

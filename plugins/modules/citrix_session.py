@@ -20,29 +20,6 @@ description:
     message cannot be sent, that session is not logged off or disconnected and is V(failed).
   - The task fails when any session V(failed), after every other session was acted on.
 options:
-  id:
-    description:
-      - Sessions by id.
-    type: list
-    elements: str
-  machine:
-    description:
-      - Sessions on these machines, each by name (C(DOMAIN\\NAME)) or id.
-    type: list
-    elements: str
-  catalog:
-    description:
-      - Sessions on machines of this machine catalog, by name or id.
-    type: str
-  delivery_group:
-    description:
-      - Sessions on machines of this delivery group, by name or id.
-    type: str
-  user:
-    description:
-      - Only sessions of these users (C(DOMAIN\\user), user principal name or plain user name).
-    type: list
-    elements: str
   state:
     description:
       - V(logged_off) ends the sessions (C($logoff)); V(disconnected) disconnects them
@@ -77,16 +54,12 @@ options:
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
+  - citrix.cloud.common.sessions
   - ansible.builtin.action_common_attributes
+  - citrix.cloud.attributes.action
 attributes:
   check_mode:
-    support: full
     details: Computes the same results, and sends neither messages nor actions.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
-    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
 notes:
   - At least one of O(id), O(machine), O(catalog), O(delivery_group) and O(user) is required, so
     that a typo can never end every session of the site.
@@ -183,11 +156,7 @@ from ansible_collections.citrix.cloud.plugins.module_utils import _daas_sessions
 def main():
     module = CitrixCloudModule(
         argument_spec=dict(
-            id=dict(type='list', elements='str'),
-            machine=dict(type='list', elements='str'),
-            catalog=dict(type='str'),
-            delivery_group=dict(type='str'),
-            user=dict(type='list', elements='str'),
+            sessions.SESSION_SELECTORS,
             state=dict(type='str', required=True, choices=list(sessions.ACTIONS)),
             user_message=dict(type='dict', options=dict(
                 title=dict(type='str', required=True),
@@ -202,25 +171,14 @@ def main():
     )
     p = module.params
     with module.api_errors():
-        daas.check_selectors(p['machine'], p['catalog'], p['delivery_group'])
         if p['parallelism'] < 1:
             raise ValueError('parallelism must be 1 or more')
-        client = module.client
-        daas.use_site(client, p['site_id'], p['customer_id'])
-        found = sessions.select_sessions(client, machines=p['machine'], catalog=p['catalog'],
-                                         delivery_group=p['delivery_group'], users=p['user'],
-                                         ids=p['id'], strict=True, workers=p['parallelism'])
+        found = sessions.selected_sessions(module, strict=True, workers=p['parallelism'])
         entries = sessions.plan(found, p['state'])
         if not module.check_mode:
-            sessions.execute(client, entries, message=p['user_message'], parallelism=p['parallelism'])
-        results = sessions.to_results(entries)
-        summary = daas.summarize(results)
-        if summary['failed']:
-            module.fail_json(msg='%d of %d sessions failed: %s' % (
-                summary['failed'], summary['total'],
-                '; '.join('%s: %s' % (r['id'], r['message']) for r in results if r['result'] == 'failed')),
-                changed=summary['changed'] > 0, sessions=results, summary=summary)
-        module.exit_json(changed=summary['changed'] > 0, sessions=results, summary=summary)
+            sessions.execute(daas.daas_client(module), entries, message=p['user_message'],
+                             parallelism=p['parallelism'])
+        daas.exit_with_results(module, sessions.to_results(entries), noun='sessions', label='id')
 
 
 if __name__ == '__main__':

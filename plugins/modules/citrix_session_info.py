@@ -16,30 +16,6 @@ description:
     every session of the site.
   - Sessions are listed a page of 1000 at a time; machine selectors cost their machine list pages.
 options:
-  id:
-    description:
-      - Only the sessions with these ids.
-    type: list
-    elements: str
-  machine:
-    description:
-      - Only sessions on these machines, each by name (C(DOMAIN\\NAME)) or id.
-    type: list
-    elements: str
-  catalog:
-    description:
-      - Only sessions on machines of this machine catalog, by name or id.
-    type: str
-  delivery_group:
-    description:
-      - Only sessions on machines of this delivery group, by name or id.
-    type: str
-  user:
-    description:
-      - Only sessions of these users, each as C(DOMAIN\\user), a user principal name or a plain
-        user name, case-insensitively.
-    type: list
-    elements: str
   state:
     description:
       - Only sessions in one of these states.
@@ -49,16 +25,9 @@ options:
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
+  - citrix.cloud.common.sessions
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-    details: Only reads; runs the same in check mode.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
-    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
+  - citrix.cloud.attributes.info
 notes:
   - Returns an empty list when nothing matches (also for a machine, catalog or delivery group
     that does not exist); that is not an error.
@@ -134,31 +103,20 @@ sessions:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas_sessions as sessions
 
 
 def main():
     module = CitrixCloudModule(
         argument_spec=dict(
-            id=dict(type='list', elements='str'),
-            machine=dict(type='list', elements='str'),
-            catalog=dict(type='str'),
-            delivery_group=dict(type='str'),
-            user=dict(type='list', elements='str'),
+            sessions.SESSION_SELECTORS,
             state=dict(type='list', elements='str', choices=list(sessions.SESSION_STATES)),
         ),
         supports_check_mode=True,
         daas=True,
     )
-    p = module.params
     with module.api_errors():
-        daas.check_selectors(p['machine'], p['catalog'], p['delivery_group'])
-        client = module.client
-        daas.use_site(client, p['site_id'], p['customer_id'])
-        found = sessions.select_sessions(client, machines=p['machine'], catalog=p['catalog'],
-                                         delivery_group=p['delivery_group'], users=p['user'],
-                                         states=p['state'], ids=p['id'])
+        found = sessions.selected_sessions(module, states=module.params['state'])
         module.exit_json(changed=False, sessions=[sessions.session_view(s) for s in found])
 
 

@@ -20,15 +20,7 @@ extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-    details: Only reads; runs the same in check mode.
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
-    details: Runs wherever Python can reach the Citrix Cloud API, usually the controller.
+  - citrix.cloud.attributes.info
 seealso:
   - module: citrix.cloud.citrix_machine_info
 """

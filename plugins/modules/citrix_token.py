@@ -19,13 +19,7 @@ author:
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: all
+  - citrix.cloud.attributes.action
 """
 
 EXAMPLES = r"""

@@ -69,7 +69,7 @@ def test_cache_file_is_owner_only_encrypted_and_keyed_by_secret(make_client, tok
 
 
 def test_plain_json_cache_without_cryptography(make_client, token_endpoint, monkeypatch):
-    monkeypatch.setattr(_auth, 'HAS_CRYPTOGRAPHY', False)
+    monkeypatch.setattr(_auth, 'load_cryptography', lambda: None)
     client = make_client()
     client.auth.token()
     with open(client.auth.cache_file) as f:
@@ -207,3 +207,15 @@ def test_twenty_processes_make_one_token_request(httpserver, api_url, tmp_path):
     outputs = [p.communicate(timeout=30)[0].decode().strip() for p in procs]
     assert outputs == ['tok-shared'] * 20
     assert len(count) == 1
+
+
+def test_cryptography_is_imported_only_when_the_cache_needs_it(make_client, token_endpoint):
+    # A fresh interpreter: importing the module base must not load cryptography (start-up cost).
+    code = ('import sys; import ansible_collections.citrix.cloud.plugins.module_utils._module; '
+            'print("cryptography" in sys.modules)')
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    assert subprocess.check_output([sys.executable, '-c', code], env=env).decode().strip() == 'False'
+    client = make_client()
+    client.auth.token()
+    with open(client.auth.cache_file, 'rb') as f:
+        assert f.read().startswith(b'fernet:')

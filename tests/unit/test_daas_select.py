@@ -165,3 +165,88 @@ def test_session_actions_message_first_and_log_off_gone_sessions_are_unchanged(h
     assert paths == [BASE + "/Sessions/s1/$sendMessage", BASE + "/Sessions/s1/$logoff"]
     sent = json.loads(requests_to(httpserver, BASE + "/Sessions/s1/$sendMessage")[0].data)
     assert sent == {"Title": "T", "Text": "X", "Style": "Critical"}
+
+
+# ---------------------------------------------------------------- module helpers
+
+class FakeModule:
+    """What the _daas module helpers use of CitrixCloudModule: params, client, exit/fail_json."""
+
+    def __init__(self, client, **params):
+        self.client = client
+        self.params = dict(dict.fromkeys(daas.MACHINE_SELECTORS), site_id=None, customer_id=CUSTOMER)
+        self.params.update(dict.fromkeys(sessions.SESSION_SELECTORS), **params)
+        self.exited = None
+
+    def exit_json(self, **result):
+        self.exited = dict(result, failed=False)
+        raise SystemExit(0)
+
+    def fail_json(self, msg, **result):
+        self.exited = dict(result, failed=True, msg=msg)
+        raise SystemExit(1)
+
+
+def test_selected_machines_checks_selects_and_filters(client, httpserver):
+    machines = [machine(1), dict(machine(2), PowerState="Off"), dict(machine(3), SessionCount=2)]
+    httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_handler(paged(machines, 10))
+    module = FakeModule(client, catalog="cat-1", power_state=["On"], idle=True)
+    assert [m["Id"] for m in daas.selected_machines(module)] == ["m1"]
+    with pytest.raises(ValueError, match="contains '/'"):
+        daas.selected_machines(FakeModule(client, name=["a/b"]))
+
+
+def test_selectors_are_checked_before_the_site_is_looked_up(httpserver):
+    client = CitrixCloudClient(Endpoints(CUSTOMER, api_url=httpserver.url_for("/")), auth=None, retries=1)
+    with pytest.raises(ValueError, match="contains '/'"):
+        daas.selected_machines(FakeModule(client, catalog="x/y"))
+    with pytest.raises(ValueError, match="contains '/'"):
+        sessions.selected_sessions(FakeModule(client, machine=["x/y"]))
+    assert httpserver.log == []
+
+
+def test_daas_client_looks_the_site_up_once(httpserver):
+    httpserver.expect_request(BASE + "/me").respond_with_json(
+        {"Customers": [{"Id": CUSTOMER, "Sites": [{"Id": SITE, "Name": "cloudxdsite"}]}]})
+    client = CitrixCloudClient(Endpoints(CUSTOMER, api_url=httpserver.url_for("/")), auth=None, retries=1)
+    module = FakeModule(client)
+    assert daas.daas_client(module) is daas.daas_client(module) is client
+    assert client.site_id == SITE and len(requests_to(httpserver, BASE + "/me")) == 1
+
+
+def test_objects_info_lists_all_or_the_named_one(client, httpserver):
+    httpserver.expect_request(BASE + "/DeliveryGroups/DEMOLAB Desktops").respond_with_json(
+        {"Id": "dg-1", "Name": "DEMOLAB Desktops", "TotalDesktops": 2})
+    module = FakeModule(client, name="DEMOLAB Desktops")
+    assert daas.objects_info(module, "DeliveryGroups", "delivery group") == [
+        {"id": "dg-1", "name": "DEMOLAB Desktops", "total_desktops": 2}]
+    with pytest.raises(ValueError, match="Delivery group name"):
+        daas.objects_info(FakeModule(client, name=".."), "DeliveryGroups", "delivery group")
+
+
+def result(name, outcome, message=None):
+    return {"name": name, "id": name.lower(), "result": outcome, "message": message}
+
+
+def test_exit_with_results_reports_a_summary():
+    module = FakeModule(None)
+    with pytest.raises(SystemExit):
+        daas.exit_with_results(module, [result("A", "changed"), result("B", "unchanged")])
+    assert module.exited == {"changed": True, "failed": False,
+                             "machines": [result("A", "changed"), result("B", "unchanged")],
+                             "summary": dict(changed=1, unchanged=1, skipped=0, failed=0, total=2)}
+
+
+def test_exit_with_results_fails_naming_the_failures():
+    failures = [result("M%d" % i, "failed", "boom") for i in range(7)]
+    module = FakeModule(None)
+    with pytest.raises(SystemExit):
+        daas.exit_with_results(module, failures, noun="sessions", label="id", changed=True, limit=5)
+    assert module.exited["failed"] and module.exited["changed"] and module.exited["sessions"] == failures
+    assert module.exited["msg"] == ("7 of 7 sessions failed: m0: boom; m1: boom; m2: boom; m3: boom; m4: boom "
+                                    "(and 2 more)")
+    module = FakeModule(None)
+    with pytest.raises(SystemExit):
+        daas.exit_with_results(module, failures[:2] + [result("Z", "unchanged")])
+    assert module.exited["msg"] == "2 of 3 machines failed: M0: boom; M1: boom"
+    assert module.exited["changed"] is False
