@@ -15,9 +15,9 @@ options:
   customer_id:
     description:
       - The Citrix Cloud customer id (CCID), shown under Identity and Access Management > API Access.
-      - If not set, the value of the E(CITRIX_CUSTOMER_ID) environment variable is used.
+      - Required. If not set, the value of the E(CITRIX_CUSTOMER_ID) environment variable is used; the
+        task fails before any call when neither is set.
     type: str
-    required: true
   client_id:
     description:
       - The id of a Citrix Cloud API client (secure client).
