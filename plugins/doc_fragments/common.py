@@ -180,8 +180,8 @@ options:
   customer_id:
     description:
       - The Citrix Cloud customer id (CCID), shown under Identity and Access Management > API Access.
+      - Required; the plugin fails before any call, naming both, when neither this nor E(CITRIX_CUSTOMER_ID) is set.
     type: str
-    required: true
     env:
       - name: CITRIX_CUSTOMER_ID
     ini:
