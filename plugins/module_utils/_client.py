@@ -36,6 +36,7 @@ IDEMPOTENT = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'))
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 TRANSACTION_HEADERS = ('Citrix-TransactionId', 'X-Cws-TransactionId')
 MAX_PAGE = 1000
+AUTH_SCHEME = 'CwsAuth Bearer='  # Citrix Cloud's form of an OAuth bearer token
 # What a person can do about the statuses that are about them rather than the service.
 HINTS = {
     401: ' (the access token was rejected: check access_token, or client_id / client_secret and customer_id)',
@@ -230,15 +231,36 @@ class CitrixCloudClient:
         headers = {
             'Accept': 'application/json',
             'User-Agent': USER_AGENT,
-            'Citrix-CustomerId': self.customer_id,
             'Citrix-TransactionId': str(uuid.uuid4()),
         }
+        headers.update(self._identity(site_scoped, token))
+        headers.update(extra or {})
+        return headers
+
+    def _identity(self, site_scoped, token):
+        """Who is calling, for which customer and site: what authenticates and scopes a call."""
+        headers = {'Citrix-CustomerId': self.customer_id}
         if site_scoped:
             headers['Citrix-InstanceId'] = self.site_id
         if token:
-            headers['Authorization'] = 'CwsAuth Bearer=%s' % token
-        headers.update(extra or {})
+            headers['Authorization'] = AUTH_SCHEME + token
         return headers
+
+    def auth_headers(self, site_scoped=True, rejected=None):
+        """Authorization, Citrix-CustomerId and (site scoped) Citrix-InstanceId for a call made now.
+
+        For requests nested in a body, such as `$batch` items, which the service authenticates by
+        their own headers. `rejected`: headers from here that the service answered 401; their
+        token is dropped first (a given access_token cannot be), so a fresh one comes back.
+        The values hold the token: never put them in a message or a log line.
+        """
+        if site_scoped and not self.site_id:
+            raise CitrixCloudError('no site_id: set site_id (or CITRIX_SITE_ID)')
+        if self.auth is None:
+            return self._identity(site_scoped, None)
+        if rejected and getattr(self.auth, 'can_refresh', False):
+            self.auth.invalidate(rejected.get('Authorization', '')[len(AUTH_SCHEME):])
+        return self._identity(site_scoped, self.auth.token())
 
     def _error(self, message, method, url, resp=None, sent_tid=None, uncertain=False, body=None):
         return CitrixCloudError(self.redact(message), status=resp.status_code if resp is not None else None,

@@ -116,7 +116,7 @@ def to_results(entries, check_mode=False):
 
 # ---------------------------------------------------------------- act and wait
 
-def execute(client, entries, force=False, parallelism=10, how=None):
+def execute(client, entries, force=False, parallelism=10, how=transport.DEFAULT_TRANSPORT):
     """Send every planned action; fills each entry's result ('changed' or 'failed')."""
     todo = [e for e in entries if e['result'] == 'act']
     if todo:

@@ -14,7 +14,13 @@ from ansible_collections.citrix.cloud.plugins.module_utils._client import Citrix
 
 SESSION_STATES = ('Unknown', 'Connected', 'Active', 'Disconnected')
 MESSAGE_STYLES = ('Information', 'Exclamation', 'Critical', 'Question')
-ACTIONS = {'logged_off': 'logoff', 'disconnected': 'disconnect'}
+# citrix_session's state -> the session verb it sends. `messaged` is an action like the others'
+# verbs, not a state a session can be in: every run sends it again.
+ACTIONS = {'logged_off': 'logoff', 'disconnected': 'disconnect', 'messaged': 'sendMessage'}
+MESSAGE = ACTIONS['messaged']
+# A 404 from these means the session ended meanwhile, which is what a log-off wants and leaves
+# nobody to read a message: unchanged, not failed. A session gone before its disconnect is a failure.
+_GONE_IS_FINE = ('logoff', MESSAGE)
 
 # The session selector options, as doc fragment citrix.cloud.common.sessions documents them.
 SESSION_SELECTORS = dict(
@@ -84,18 +90,22 @@ def selected_sessions(module, states=None, strict=False, workers=10):
                            ids=p['id'], strict=strict, workers=workers)
 
 
+def _already_there(session, state):
+    """(True, reason) when `session` already is where `state` wants it; `messaged` never is."""
+    if state == 'logged_off' and session.get('LogoffInProgress'):
+        return True, 'log-off already in progress'
+    if state == 'disconnected' and session.get('State') == 'Disconnected':
+        return True, None
+    return False, None
+
+
 def plan(sessions, state):
     """One entry per session: act, or unchanged when it already is where `state` wants it."""
     entries = []
     for session in sessions:
-        if state == 'logged_off' and session.get('LogoffInProgress'):
-            result, reason = 'unchanged', 'log-off already in progress'
-        elif state == 'disconnected' and session.get('State') == 'Disconnected':
-            result, reason = 'unchanged', None
-        else:
-            result, reason = 'act', None
-        entries.append(dict(session=session, action=ACTIONS[state], result=result, reason=reason,
-                            message=None, transaction_id=None))
+        there, reason = _already_there(session, state)
+        entries.append(dict(session=session, action=ACTIONS[state], result='unchanged' if there else 'act',
+                            reason=reason, message=None, transaction_id=None))
     return entries
 
 
@@ -110,23 +120,33 @@ def _post(client, session_id, verb, body=None):
     return client.daas('POST', path, json=body, expected=(200, 202, 204))
 
 
+def calls(action, message):
+    """The (verb, body) requests for one session, in order: the message (when given) comes first,
+    so that a log-off or disconnect never reaches a user who was not told."""
+    steps = [(MESSAGE, message_body(message))] if message else []
+    if action != MESSAGE:
+        steps.append((action, None))
+    return steps
+
+
 def _act(client, entry, message):
-    """Message first (when asked), then the action; a failed message stops that session's action."""
+    """Send the session's requests in order; one that fails stops the rest (no unwarned log-off)."""
     session_id = entry['session']['Id']
     try:
-        if message:
-            _post(client, session_id, 'sendMessage', message_body(message))
-        resp = _post(client, session_id, entry['action'])
+        responses = [_post(client, session_id, verb, body) for verb, body in calls(entry['action'], message)]
     except CitrixCloudError as err:
-        gone = daas.is_not_found(err) and entry['action'] == 'logoff'
+        gone = daas.is_not_found(err) and entry['action'] in _GONE_IS_FINE
         entry.update(result='unchanged' if gone else 'failed', transaction_id=err.transaction_id,
                      message=None if gone else str(err), reason='session ended meanwhile' if gone else None)
         return entry
-    entry.update(result='changed', transaction_id=resp.transaction_id)
+    entry.update(result='changed', transaction_id=responses[-1].transaction_id)
     return entry
 
 
 def execute(client, entries, message=None, parallelism=10):
+    """Act on the entries planned `act`, in parallel; `message` is required for `sendMessage`."""
+    if message is None and any(e['action'] == MESSAGE for e in entries):
+        raise ValueError('a message needs user_message (title and text)')
     todo = [e for e in entries if e['result'] == 'act']
     outcomes = client.parallel_map(lambda e: _act(client, e, message), todo, workers=parallelism)
     for entry, outcome in zip(todo, outcomes):

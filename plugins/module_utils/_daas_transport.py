@@ -2,7 +2,7 @@
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""How power actions reach DaaS: parallel single calls (default) or POST /$batch.
+"""How power actions reach DaaS: POST /$batch (default) or parallel single calls.
 
 Private to the collection. Both transports keep one promise: a power action reaches a
 machine at most once. The client never resends a POST that may have arrived (it raises
@@ -13,15 +13,14 @@ again only when the machine shows it did not take it.
 from __future__ import annotations
 
 import json
-import os
 import time
 
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+from ansible_collections.citrix.cloud.plugins.module_utils._client import HINTS, CitrixCloudError
 
-# 'parallel' or 'batch'. Benchmarks switch with CITRIX_DAAS_POWER_TRANSPORT; users need not.
-DEFAULT_TRANSPORT = 'parallel'
-TRANSPORT_ENV = 'CITRIX_DAAS_POWER_TRANSPORT'
+# citrix_machine_power's `transport` option. 'batch': faster than 'parallel' with and without
+# faults, and as safe (bench/RESULTS.md).
+DEFAULT_TRANSPORT = 'batch'
 
 MAX_SENDS = 3             # one send, then at most two more that were provably not taken
 # Re-reads after an unanswered send: one soon (before a fast action completes and its traces
@@ -137,80 +136,129 @@ def _send_parallel(client, entries, force, parallelism):
 
 # ---------------------------------------------------------------- $batch
 
-def _batch_item(index, entry, force):
+def _batch_item(index, entry, force, headers):
+    # The service authenticates each item by its own Headers, not by the batch's.
     query = '&'.join('%s=%s' % kv for kv in sorted(power_params(entry['action'], force).items()))
     return {'Reference': str(index), 'Method': 'POST',
             'RelativeUrl': power_path(entry['machine']['Id'], entry['action']) + '?' + query,
-            'Headers': [], 'Body': ''}
+            'Headers': [{'Name': k, 'Value': v} for k, v in sorted(headers.items())], 'Body': ''}
 
 
-def _batch_message(item):
+def _item_code(item):
+    try:
+        return int(item.get('Code') or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _batch_message(client, item):
+    """The item's error in the service's words; redacted, as a service may echo what it was sent."""
     try:
         body = json.loads(item.get('Body') or '{}')
     except ValueError:
         body = {}
+    body = body if isinstance(body, dict) else {}
     text = body.get('ErrorMessage') or body.get('detail') or item.get('Body') or 'no detail'
-    return 'batch item failed with %s: %s' % (item.get('Code'), text)
+    hint = HINTS.get(401, '') if _item_code(item) == 401 else ''
+    return client.redact('batch item failed with %s: %s%s' % (item.get('Code'), text, hint))
 
 
-def _send_batch_chunk(client, chunk, force):
-    """One POST /$batch; items the service did not take (429/503) go back as single calls."""
-    body = {'Items': [_batch_item(i, e, force) for i, e in enumerate(chunk)]}
+def _post_batch(client, chunk, force, headers):
+    """POST one batch; (each entry's answer item or None, transaction id). Raises CitrixCloudError."""
+    body = {'Items': [_batch_item(i, e, force, headers) for i, e in enumerate(chunk)]}
+    resp = client.daas('POST', '/$batch', json=body, expected=(200,))
+    items = (resp.body or {}).get('Items') if isinstance(resp.body, dict) else None
+    answered = dict((str(i.get('Reference')), i) for i in items or [] if isinstance(i, dict))
+    return [answered.get(str(i)) for i in range(len(chunk))], resp.transaction_id
+
+
+def _batch_round(client, chunk, force, headers, refused_ok=True):
+    """POST one batch and settle what its answer settles.
+
+    Returns (to resend: provably not acted on, in doubt: (entry, why) pairs, refused with 401).
+    """
     try:
-        resp = client.daas('POST', '/$batch', json=body, expected=(200,))
+        items, tid = _post_batch(client, chunk, force, headers)
     except CitrixCloudError as err:
-        if not err.uncertain:
-            for entry in chunk:
-                _failed(entry, str(err), err.transaction_id)
-            return []
-        # The whole batch may or may not have arrived: decide machine by machine.
-        return [e for e in chunk if resolve_uncertain(client, e, err, True)]
-    retry = []
-    answered = dict((str(i.get('Reference')), i) for i in (resp.body or {}).get('Items') or [])
-    for index, entry in enumerate(chunk):
-        item = answered.get(str(index))
-        if item is None:
-            retry.append(entry)  # no answer for it: treated like an unanswered single send
-        elif 200 <= int(item.get('Code') or 0) < 300:
-            _changed(entry, resp.transaction_id)
-        elif int(item.get('Code') or 0) in (429, 503):
-            retry.append(entry)  # throttled: not processed, safe to send again
+        if err.uncertain:  # the whole batch may or may not have arrived
+            return [], [(e, str(err)) for e in chunk], []
+        for entry in chunk:
+            _failed(entry, str(err), err.transaction_id)
+        return [], [], []
+    resend, doubt, refused = [], [], []
+    for entry, item in zip(chunk, items):
+        code = _item_code(item) if item else None
+        if item is None or code == 503:  # no answer, or one that does not prove it was not done
+            doubt.append((entry, 'the batch (Citrix-TransactionId %s) gave no clear answer for it' % tid))
+        elif 200 <= code < 300:
+            _changed(entry, tid)
+        elif code == 429:
+            resend.append(entry)  # throttled: not processed
+        elif code == 401 and refused_ok:
+            refused.append(entry)  # not authenticated, so not acted on
         else:
-            _failed(entry, _batch_message(item), resp.transaction_id)
-    return retry
+            _failed(entry, _batch_message(client, item), tid)
+    return resend, doubt, refused
+
+
+def _settle_doubts(client, doubts, parallelism):
+    """Re-read every machine in doubt at once, after each of CONFIRM_DELAYS; return those safe to resend.
+
+    A lost batch leaves up to BATCH_SIZE machines in doubt: reading them in parallel keeps its
+    cost near one re-read round rather than one per machine.
+    """
+    pending = [(entry, why, None) for entry, why in doubts]
+    for delay in CONFIRM_DELAYS:
+        if not pending:
+            break
+        time.sleep(delay)
+        fresh = daas.refresh_machines(client, [e['machine']['Id'] for e, _why, _took in pending],
+                                      fields=daas.MACHINE_FIELDS, workers=parallelism)
+        pending = [(e, why, action_took(e['machine'], fresh.get(e['machine']['Id']))) for e, why, _took in pending]
+        for entry, why, took in pending:
+            if took:
+                _changed(entry, None, '%s, but the machine shows the %s arrived' % (why, entry['action']))
+        pending = [p for p in pending if not p[2]]
+    for entry, why, took in pending:
+        if took is None:
+            _failed(entry, '%s; the machine could not be re-read to tell whether the %s arrived, so it was '
+                    'not sent again' % (why, entry['action']))
+    return [entry for entry, _why, took in pending if took is False]
+
+
+def _send_batch_chunk(client, chunk, force, parallelism):
+    """One batch of up to BATCH_SIZE; returns the entries to send again singly."""
+    headers = client.auth_headers()
+    resend, doubt, refused = _batch_round(client, chunk, force, headers)
+    if refused:
+        # Like a single call's 401: the token expired meanwhile; a fresh one, once, for those items.
+        fresh = client.auth_headers(rejected=headers)
+        more = _batch_round(client, refused, force, fresh, refused_ok=False)
+        resend, doubt = resend + more[0], doubt + more[1]
+    return resend + _settle_doubts(client, doubt, parallelism)
 
 
 def _send_batch(client, entries, force, parallelism):
     chunks = [entries[i:i + BATCH_SIZE] for i in range(0, len(entries), BATCH_SIZE)]
-    leftovers = client.parallel_map(lambda c: _send_batch_chunk(client, c, force), chunks,
+    leftovers = client.parallel_map(lambda c: _send_batch_chunk(client, c, force, parallelism), chunks,
                                     workers=max(1, min(parallelism, len(chunks))))
+    resend = []
     for chunk, left in zip(chunks, leftovers):
-        if isinstance(left, Exception):
+        if isinstance(left, Exception):  # no token, or a bug: report, never send again
             for entry in chunk:
-                _failed(entry, str(left))
+                if entry['result'] == 'act':
+                    _failed(entry, client.redact(str(left)))
             continue
-        # Items the batch did not settle go one by one, with the same at-most-once rules.
-        # Those without an answer are re-read first by send_one's own uncertainty handling.
-        _send_parallel(client, [e for e in left if not _unanswered_took(client, e)], force, parallelism)
+        resend.extend(left)
+    # Items the batch did not take go one by one, with the same at-most-once rules.
+    _send_parallel(client, resend, force, parallelism)
 
 
-def _unanswered_took(client, entry):
-    """For a batch item with no answer: True (and marked changed) when the machine shows it arrived."""
-    after = daas.refresh_machines(client, [entry['machine']['Id']], fields=daas.MACHINE_FIELDS,
-                                  workers=1).get(entry['machine']['Id'])
-    if action_took(entry['machine'], after):
-        _changed(entry, None, 'the batch gave no answer for it, but the machine shows the %s arrived'
-                 % entry['action'])
-        return True
-    return False
+TRANSPORTS = {'batch': _send_batch, 'parallel': _send_parallel}
 
 
-TRANSPORTS = {'parallel': _send_parallel, 'batch': _send_batch}
-
-
-def send_power_actions(client, entries, force=False, parallelism=10, how=None):
-    """Send the planned actions of `entries` with the chosen transport (default: parallel)."""
-    how = how or os.environ.get(TRANSPORT_ENV) or DEFAULT_TRANSPORT
+def send_power_actions(client, entries, force=False, parallelism=10, how=DEFAULT_TRANSPORT):
+    """Send the planned actions of `entries` by `how`: 'batch' or 'parallel'."""
     if how not in TRANSPORTS:
         raise ValueError('Unknown power transport %r; use one of %s.' % (how, ', '.join(TRANSPORTS)))
     TRANSPORTS[how](client, entries, force, parallelism)

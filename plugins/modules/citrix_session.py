@@ -7,29 +7,38 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: citrix_session
-short_description: Log off or disconnect Citrix DaaS sessions, optionally messaging their users first
+short_description: Message the users of Citrix DaaS sessions, log the sessions off or disconnect them
 version_added: 0.1.0
 author:
   - Contributors to the citrix.cloud project (@citrix)
 description:
-  - Logs off or disconnects the selected sessions of a Citrix DaaS site, in parallel, with one
-    result per session - V(changed), V(unchanged) or V(failed).
-  - Idempotent - a session already C(Disconnected) is V(unchanged) for O(state=disconnected), one
-    with a log-off in progress or gone meanwhile is V(unchanged) for O(state=logged_off).
-  - With O(user_message), the users of the sessions acted on get it first (C($sendMessage)); when the
-    message cannot be sent, that session is not logged off or disconnected and is V(failed).
+  - Sends a message to the users of the selected sessions of a Citrix DaaS site, logs the sessions
+    off or disconnects them, in parallel, with one result per session - V(changed), V(unchanged) or
+    V(failed).
+  - Idempotent for O(state=logged_off) and O(state=disconnected) - a session already C(Disconnected)
+    is V(unchanged) for O(state=disconnected), one with a log-off in progress or gone meanwhile is
+    V(unchanged) for O(state=logged_off).
+  - O(state=messaged) only sends O(user_message). A message is an action, not a state - every run
+    sends it again to every selected session (V(changed)); a session that ended meanwhile is V(unchanged).
+  - With O(user_message) and O(state=logged_off) or O(state=disconnected), the users of the sessions
+    acted on get the message first (C($sendMessage)); when it cannot be sent, that session is not
+    logged off or disconnected and is V(failed).
   - The task fails when any session V(failed), after every other session was acted on.
 options:
   state:
     description:
       - V(logged_off) ends the sessions (C($logoff)); V(disconnected) disconnects them
         (C($disconnect)) and leaves them running.
+      - V(messaged) sends O(user_message) (C($sendMessage)) and leaves the sessions as they are, for
+        example to warn users some time before they are logged off.
     type: str
     required: true
-    choices: [logged_off, disconnected]
+    choices: [logged_off, disconnected, messaged]
   user_message:
     description:
-      - A message shown to each user before their session is acted on (C($sendMessage)).
+      - A message shown to the user of each selected session (C($sendMessage)); with
+        O(state=logged_off) or O(state=disconnected), before their session is acted on.
+      - Required with O(state=messaged).
       - Named O(user_message) because Ansible reserves C(message) for itself.
     type: dict
     suboptions:
@@ -76,7 +85,19 @@ EXAMPLES = r"""
       client_id: "{{ citrix_client_id }}"
       client_secret: "{{ citrix_client_secret }}"
   block:
-    - name: Warn and log off
+    - name: Warn the users that their desktop restarts in 10 minutes
+      citrix.cloud.citrix_session:
+        machine: [DEMOLAB\OSPREY]
+        state: messaged
+        user_message:
+          title: Maintenance
+          text: This desktop restarts in 10 minutes. Please save your work and log off.
+
+    - name: Give them the time
+      ansible.builtin.pause:
+        minutes: 10
+
+    - name: Log off the sessions left, with a last word
       citrix.cloud.citrix_session:
         machine: [DEMOLAB\OSPREY]
         state: logged_off
@@ -112,7 +133,7 @@ sessions:
       description: Session state when selected.
       type: str
     action:
-      description: C(logoff) or C(disconnect).
+      description: C(logoff), C(disconnect) or C(sendMessage) (O(state=messaged)).
       type: str
     result:
       description: V(changed), V(unchanged) or V(failed).
@@ -166,6 +187,7 @@ def main():
             parallelism=dict(type='int', default=10),
         ),
         required_one_of=[('id', 'machine', 'catalog', 'delivery_group', 'user')],
+        required_if=[('state', 'messaged', ['user_message'])],
         supports_check_mode=True,
         daas=True,
     )

@@ -204,8 +204,7 @@ def reboot_under_faults(start_sim, playbook, machines, faults, transport="parall
     due = due_for_reboot(m for m in big.state()["machines"] if m["MachineCatalog"]["Name"] == "Scale")
     big.set_faults(faults)
     run = playbook(big, [tolerant(task("reboot idle", "citrix_machine_power", catalog="Scale",
-                                       state="restarted", parallelism=20))],
-                   env={"CITRIX_DAAS_POWER_TRANSPORT": transport})
+                                       state="restarted", parallelism=20, transport=transport))])
     big.set_faults({})
     result = run.results["reboot idle"]
     assert run.rc == 0 and not run.failed, result.get("msg")
@@ -294,3 +293,33 @@ def test_sessions_message_then_logoff_and_disconnect_idempotently(sim, playbook)
     assert routes["POST /cvad/manage/Sessions/{id}/$logoff"] == len(osprey)
     assert routes["POST /cvad/manage/Sessions/{id}/$sendMessage"] == len(osprey)
     assert routes.get("POST /cvad/manage/Sessions/{id}/$disconnect", 0) == len(active)
+
+
+def test_sessions_messaged_sends_each_run_and_nothing_in_check_mode(sim, playbook):
+    before = sim.state()["sessions"]
+    osprey = sorted(s["Id"] for s in before if s["Machine"]["Name"] == "DEMOLAB\\OSPREY")
+    message = {"title": "Restart at 22:00", "text": "Please save your work."}
+    warn = task("warn", "citrix_session", machine=["DEMOLAB\\OSPREY"], state="messaged", user_message=message)
+    check = playbook(sim, [warn], check=True)
+    assert_ok(check)
+    assert check.results["warn"]["changed"] is True and check.results["warn"]["summary"]["changed"] == len(osprey)
+    assert writes(sim) == {} and sim.state()["messages_sent"] == []
+
+    run = playbook(sim, [
+        warn,
+        dict(warn, name="warn again"),
+        tolerant(task("no message", "citrix_session", machine=["DEMOLAB\\OSPREY"], state="messaged")),
+    ])
+    r = run.results
+    assert run.failed == ["no message"] and "user_message" in r["no message"]["msg"]
+    for name in ("warn", "warn again"):  # an action, not a state: sent again, changed again
+        assert r[name]["changed"] is True
+        assert r[name]["summary"] == {"changed": len(osprey), "unchanged": 0, "skipped": 0, "failed": 0,
+                                      "total": len(osprey)}
+        assert {s["action"] for s in r[name]["sessions"]} == {"sendMessage"}
+    after = sim.state()
+    assert sorted(m["SessionId"] for m in after["messages_sent"]) == sorted(osprey * 2)
+    assert {(m["Machine"], m["Title"], m["Text"], m["Style"]) for m in after["messages_sent"]} == {
+        ("DEMOLAB\\OSPREY", "Restart at 22:00", "Please save your work.", "Information")}
+    assert writes(sim) == {"POST /cvad/manage/Sessions/{id}/$sendMessage": 2 * len(osprey)}
+    assert after["sessions"] == before  # messaged, not logged off or disconnected

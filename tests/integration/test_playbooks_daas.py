@@ -60,7 +60,7 @@ def test_reboot_idle_reboots_each_idle_machine_once_prints_and_notifies(sim, pla
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     stats = sim.stats()
     assert stats["power_actions"] == {machine_id: ["reboot"] for machine_id in idle}  # busy, unmanaged: none
-    assert stats["by_route"]["POST /cvad/manage/Machines/{nameOrId}/$reboot"] == len(idle)
+    assert stats["by_route"]["POST /cvad/manage/$batch"] == 1  # the default transport: one batch for all 4
     assert stats["tokens_issued"] == 1
     assert run.results[PRINT]["msg"] == expected_lines(machines)
     [notification] = sim.state()["notifications"]
@@ -96,7 +96,7 @@ def test_reboot_idle_second_run_while_reboots_are_under_way_sends_none(start_sim
     assert second.rc == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert sim.stats()["power_actions"] == rebooted  # no machine got a second reboot
     assert all(actions == ["reboot"] for actions in rebooted.values())
-    assert sim.stats()["by_route"]["POST /cvad/manage/Machines/{nameOrId}/$reboot"] == len(rebooted)
+    assert sim.stats()["by_route"]["POST /cvad/manage/$batch"] == 1  # the first run's; the second sent none
     lines = second.results[PRINT]["msg"]
     assert [line for line in lines if "pending" in line] == [
         f"Power action already pending on {m['Name']} - skipping" for m in machines if m["Id"] in rebooted]
@@ -139,5 +139,17 @@ def test_rolling_restart_drains_logs_off_restarts_each_machine_once(sim, playboo
     messaged = sorted(m["SessionId"] for m in after["messages_sent"])
     assert messaged == sorted(s["Id"] for s in sessions for _message in range(2))
     assert {m["Title"] for m in after["messages_sent"]} == {"Restart for maintenance"}
+    styles = [m["Style"] for m in after["messages_sent"]]
+    assert sorted(styles) == sorted(["Information", "Exclamation"] * len(sessions))
+    assert stats["tokens_issued"] == 1  # every task shares the modules' token, none of its own
     [notification] = after["notifications"]
     assert notification["content"][0]["description"].startswith("Restarted 8 of 8 machines in batches of 5; 4 machines")
+
+
+def test_rolling_restart_check_mode_sends_nothing(sim, playbook):
+    run = playbook(sim, PLAYBOOKS / "rolling_restart.yml", check=True, extra_vars={
+        "delivery_group": GROUP, "batch_size": 5, "drain_timeout": 2, "drain_poll": 1})
+
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert writes(sim) == {}
+    assert sim.state()["messages_sent"] == [] and sim.state()["notifications"] == []

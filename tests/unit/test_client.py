@@ -213,6 +213,33 @@ def test_401_with_a_given_access_token_is_not_retried(make_client, token_endpoin
     assert len(seen) == 1 and token_endpoint.count == 0
 
 
+def test_auth_headers_for_nested_requests(make_client, token_endpoint):
+    client = make_client()
+    headers = client.auth_headers()
+    assert headers == {'Authorization': 'CwsAuth Bearer=tok-1', 'Citrix-CustomerId': CUSTOMER,
+                       'Citrix-InstanceId': SITE}
+    assert client.auth_headers() == headers and token_endpoint.count == 1  # the same token, reused
+    assert 'Citrix-InstanceId' not in client.auth_headers(site_scoped=False)
+    with pytest.raises(CitrixCloudError, match='site_id'):
+        make_client(site_id=None).auth_headers()
+
+
+def test_auth_headers_replace_a_rejected_token_once(make_client, token_endpoint):
+    client = make_client()
+    stale = client.auth_headers()
+    fresh = client.auth_headers(rejected=stale)
+    assert fresh['Authorization'] == 'CwsAuth Bearer=tok-2'
+    # Another worker reporting the same stale headers does not throw the fresh token away.
+    assert client.auth_headers(rejected=stale) == fresh and token_endpoint.count == 2
+
+
+def test_auth_headers_keep_a_given_access_token(make_client, token_endpoint):
+    client = make_client(access_token='given-token-value')
+    stale = client.auth_headers()
+    assert client.auth_headers(rejected=stale)['Authorization'] == 'CwsAuth Bearer=given-token-value'
+    assert token_endpoint.count == 0
+
+
 def closed_port():
     sock = socket.socket()
     sock.bind(('127.0.0.1', 0))

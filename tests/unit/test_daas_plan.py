@@ -204,6 +204,20 @@ def test_session_plans_are_idempotent():
     assert disc == ['act', 'unchanged', 'act']
 
 
+def test_a_message_is_an_action_every_session_gets():
+    entries = sessions.plan(SESSIONS, 'messaged')
+    assert [(e['action'], e['result']) for e in entries] == [('sendMessage', 'act')] * len(SESSIONS)
+    assert [r['result'] for r in sessions.to_results(entries)] == ['changed'] * len(SESSIONS)
+
+
+def test_calls_put_the_message_first_and_message_mode_sends_only_it():
+    message = {'title': 'T', 'text': 'X', 'style': 'Critical'}
+    body = {'Title': 'T', 'Text': 'X', 'Style': 'Critical'}
+    assert sessions.calls('sendMessage', message) == [('sendMessage', body)]
+    assert sessions.calls('logoff', message) == [('sendMessage', body), ('logoff', None)]
+    assert sessions.calls('disconnect', None) == [('disconnect', None)]
+
+
 def test_message_body_uses_the_schema_field_names():
     assert sessions.message_body({'title': 'T', 'text': 'X', 'style': None}) == {
         'Title': 'T', 'Text': 'X', 'Style': 'Information'}

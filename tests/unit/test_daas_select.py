@@ -167,6 +167,28 @@ def test_session_actions_message_first_and_log_off_gone_sessions_are_unchanged(h
     assert sent == {"Title": "T", "Text": "X", "Style": "Critical"}
 
 
+def test_message_mode_sends_only_the_message_and_gone_sessions_are_unchanged(httpserver, client):
+    httpserver.expect_request(BASE + "/Sessions/s1/$sendMessage", method="POST").respond_with_json(
+        {}, headers={"Citrix-TransactionId": "tx-1"})
+    not_found(httpserver, BASE + "/Sessions/s2/$sendMessage")
+    httpserver.expect_request(BASE + "/Sessions/s3/$sendMessage", method="POST").respond_with_json(
+        {"ErrorMessage": "Session is not connected."}, status=400)
+    entries = sessions.plan([{"Id": "s1"}, {"Id": "s2"}, {"Id": "s3"}], "messaged")
+    sessions.execute(client, entries, message={"title": "T", "text": "X", "style": "Information"})
+    assert [(e["result"], e["reason"]) for e in entries] == [
+        ("changed", None), ("unchanged", "session ended meanwhile"), ("failed", None)]
+    assert entries[0]["transaction_id"] == "tx-1" and "Session is not connected." in entries[2]["message"]
+    # In parallel, so in any order: one $sendMessage each, and nothing else.
+    assert sorted(req.path for req, _resp in httpserver.log) == [
+        BASE + "/Sessions/%s/$sendMessage" % s for s in ("s1", "s2", "s3")]
+
+
+def test_message_mode_without_a_message_fails_before_any_call(httpserver, client):
+    with pytest.raises(ValueError, match="user_message"):
+        sessions.execute(client, sessions.plan([{"Id": "s1"}], "messaged"))
+    assert httpserver.log == []
+
+
 # ---------------------------------------------------------------- module helpers
 
 class FakeModule:

@@ -7,11 +7,16 @@ stand-in plays the service so that every way an answer can go missing is exercis
 """
 from __future__ import annotations
 
+import itertools
+import json
+import logging
+
 import pytest
 
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas_power as power
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas_transport as transport
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, Response
+from ansible_collections.citrix.cloud.tests.unit.conftest import json_response
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +37,20 @@ class Service:
         self.received = []   # (machine id, action) the service acted on
         self.posts = []
         self.batches = []
+        self.token = 'tok-1'
+        self.expire_after = None  # batch items sent after this many are refused 401 (token expired)
+        self.map_calls = []
+
+    def auth_headers(self, site_scoped=True, rejected=None):
+        if rejected and rejected['Authorization'] == 'CwsAuth Bearer=' + self.token:
+            self.token = 'tok-%d' % (int(self.token[4:]) + 1)
+        return {'Authorization': 'CwsAuth Bearer=' + self.token, 'Citrix-CustomerId': 'acme', 'Citrix-InstanceId': 'site'}
+
+    def redact(self, text):
+        return text.replace(self.token, '********')
 
     def parallel_map(self, fn, items, workers=10):
+        self.map_calls.append((len(items), workers))
         out = []
         for item in items:
             try:
@@ -77,6 +94,10 @@ class Service:
         items = []
         for item in body['Items']:
             machine_id, verb = item['RelativeUrl'].split('?')[0].split('/')[2:]
+            if self._refused(item):
+                items.append({'Reference': item['Reference'], 'Code': 401,
+                              'Body': '{"ErrorMessage": "Invalid or expired bearer token."}'})
+                continue
             what = (self.script.get(machine_id) or ['ok']).pop(0) if self.script.get(machine_id) else 'ok'
             if what == 'ok':
                 self._take(machine_id, verb[1:])
@@ -87,6 +108,14 @@ class Service:
                 items.append({'Reference': item['Reference'], 'Code': 400,
                               'Body': '{"ErrorMessage": "Machine does not support specified power action."}'})
         return Response(200, {'Items': items}, {}, 'tid-batch')
+
+    def _refused(self, item):
+        headers = dict((h['Name'], h['Value']) for h in item['Headers'])
+        if self.expire_after is not None:
+            if self.expire_after == 0 and headers['Authorization'].endswith('tok-1'):
+                return True
+            self.expire_after -= 1
+        return headers.get('Authorization') != 'CwsAuth Bearer=' + self.token
 
 
 def machines(n):
@@ -172,14 +201,42 @@ def test_batch_is_chunked(monkeypatch):
     assert len(service.received) == 5
 
 
-def test_transport_is_chosen_by_env(monkeypatch):
-    monkeypatch.setenv(transport.TRANSPORT_ENV, 'batch')
+def test_transport_is_chosen_by_name():
     service = Service(machines(2))
-    run(service, how=None)
+    run(service, how='batch')
     assert len(service.batches) == 1
-    monkeypatch.setenv(transport.TRANSPORT_ENV, 'carrier-pigeon')
     with pytest.raises(ValueError, match='Unknown power transport'):
-        run(Service(machines(1)), how=None)
+        run(Service(machines(1)), how='carrier-pigeon')
+
+
+def test_each_batch_item_carries_its_own_authorization_customer_and_site():
+    service = Service(machines(2))
+    run(service, 'batch')
+    for item in service.batches[0]['Items']:
+        assert item['Headers'] == [{'Name': 'Authorization', 'Value': 'CwsAuth Bearer=tok-1'},
+                                   {'Name': 'Citrix-CustomerId', 'Value': 'acme'},
+                                   {'Name': 'Citrix-InstanceId', 'Value': 'site'}]
+
+
+def test_items_refused_401_get_a_fresh_token_once_and_only_they_are_resent():
+    service = Service(machines(5))
+    service.expire_after = 2  # the token expires while the service works through the batch
+    results = run(service, 'batch')
+    assert sorted(service.received) == [('m%d' % i, 'reboot') for i in range(5)]
+    assert [len(b['Items']) for b in service.batches] == [5, 3]
+    assert service.batches[1]['Items'][0]['Headers'][0]['Value'] == 'CwsAuth Bearer=tok-2'
+    assert service.posts == [] and all(e['result'] == 'changed' for e in results.values())
+
+
+def test_items_refused_401_twice_fail_without_the_token():
+    service = Service(machines(2))
+    service.auth_headers = lambda site_scoped=True, rejected=None: {
+        'Authorization': 'CwsAuth Bearer=old', 'Citrix-CustomerId': 'acme', 'Citrix-InstanceId': 'site'}
+    results = run(service, 'batch')
+    assert len(service.batches) == 2 and service.received == [] and service.posts == []
+    for entry in results.values():
+        assert entry['result'] == 'failed' and 'failed with 401' in entry['message']
+        assert 'access token was rejected' in entry['message'] and 'old' not in entry['message']
 
 
 @pytest.mark.parametrize('before,after,took', [
@@ -199,13 +256,22 @@ def test_action_took(before, after, took):
 
 
 @pytest.mark.parametrize('lost', ['drop_after', 'drop_before'])
-def test_a_lost_batch_answer_is_settled_machine_by_machine(lost):
-    service = Service(machines(3), {'$batch': [lost]})
-    results = run(service, 'batch')
-    assert sorted(service.received) == [('m%d' % i, 'reboot') for i in range(3)]
-    assert all(e['result'] == 'changed' for e in results.values())
+def test_a_lost_batch_answer_is_settled_machine_by_machine(lost, monkeypatch):
+    slept = []
+    monkeypatch.setattr(transport.time, 'sleep', slept.append)
+    service = Service(machines(30), {'$batch': [lost]})
+    entries = power.plan(list(service.machines.values()), 'restarted')
+    power.execute(service, entries, how='batch', parallelism=7)
+    assert sorted(service.received) == sorted(('m%d' % i, 'reboot') for i in range(30))
+    assert all(e['result'] == 'changed' for e in entries)
     # Taken: nothing resent. Not taken: each resent once, singly.
-    assert len(service.posts) == (0 if lost == 'drop_after' else 3)
+    assert len(service.posts) == (0 if lost == 'drop_after' else 30)
+    # The 30 machines are re-read together, `parallelism` at once: one round per confirm delay
+    # (taken: the first round shows it), not one machine after another.
+    rounds = 1 if lost == 'drop_after' else len(transport.CONFIRM_DELAYS)
+    assert slept == list(transport.CONFIRM_DELAYS[:rounds])
+    resend_round = 1 if lost == 'drop_before' else 0
+    assert service.map_calls.count((30, 7)) == rounds + resend_round
 
 
 def test_wait_polls_with_growing_sleeps_until_the_target_then_fails_the_stragglers():
@@ -238,3 +304,32 @@ def test_wait_relists_a_big_catalog_instead_of_reading_each_machine(monkeypatch)
     power.wait_until_reached(service, entries, 'restarted', 60, catalog='Big', sleep=lambda s: None)
     assert listed == [('Big', power.daas.POLL_FIELDS)]
     assert all(e['result'] == 'changed' for e in entries)
+
+
+def echo_batch(answer_items):
+    """A $batch endpoint that quotes what it was sent: the outer error, or each item's error."""
+    def handler(request):
+        sent = request.get_json()
+        if not answer_items:
+            return json_response({'ErrorMessage': 'Bad request: %s' % json.dumps(sent)}, 400)
+        return json_response({'Items': [
+            {'Reference': i['Reference'], 'Code': code, 'Body': json.dumps({'ErrorMessage': 'refused %s' % json.dumps(i)})}
+            for i, code in zip(sent['Items'], itertools.cycle(answer_items))]})
+    return handler
+
+
+@pytest.mark.parametrize('answer_items', [[], [400], [401], [400, 'not json']])
+def test_the_token_in_batch_items_never_reaches_a_message_or_log(make_client, token_endpoint, httpserver,
+                                                                 caplog, answer_items):
+    caplog.set_level(logging.DEBUG)
+    httpserver.expect_request('/cvad/manage/$batch', method='POST').respond_with_handler(echo_batch(answer_items))
+    client = make_client()
+    entries = power.plan(machines(3), 'restarted')
+    power.execute(client, entries, how='batch')
+    results = power.to_results(entries)
+    assert all(r['result'] == 'failed' for r in results)
+    assert 'refused' in results[0]['message'] or 'Bad request' in results[0]['message']
+    text = json.dumps(results) + caplog.text
+    assert '********' in text  # the service did quote it
+    for token in ['tok-%d' % n for n in range(1, token_endpoint.count + 1)]:
+        assert token not in text

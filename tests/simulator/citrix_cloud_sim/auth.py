@@ -15,6 +15,9 @@ from .errors import ApiError, daas_error, gateway_error
 from .routing import SimResponse
 
 CWS_AUTH = re.compile(r"^\s*cwsauth\s+bearer\s*=\s*(\S+)\s*$", re.IGNORECASE)
+# The plain OAuth form, which $batch items may carry: Citrix's Terraform provider sends
+# "Bearer <token>" in each item's Headers.
+PLAIN_BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 
 
 class TokenStore:
@@ -69,7 +72,9 @@ def token_endpoint(sim, req):
 
 
 def bearer_token(req):
-    match = CWS_AUTH.match(req.headers.get("Authorization", ""))
+    """The token of the Authorization header; a $batch item may also use the plain Bearer form."""
+    value = req.headers.get("Authorization", "")
+    match = CWS_AUTH.match(value) or (req.in_batch and PLAIN_BEARER.match(value))
     return match.group(1) if match else None
 
 

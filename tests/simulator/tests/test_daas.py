@@ -156,12 +156,19 @@ def test_sessions_logoff_disconnect_and_message(api, sim):
     assert total == len(sim.state()["sessions"])
 
 
+def item(reference, url, method="POST", **headers):
+    """A $batch item carrying the given headers, e.g. Authorization="Bearer ..."."""
+    return {"Reference": reference, "Method": method, "RelativeUrl": url,
+            "Headers": [{"Name": k.replace("_", "-"), "Value": v} for k, v in headers.items()]}
+
+
 def test_batch_runs_each_item(api, sim):
     kestrel = api.machine("DEMOLAB\\KESTREL")
+    auth = {"Authorization": f"Bearer {api.token}"}
     body = {"Items": [
-        {"Reference": "a", "Method": "GET", "RelativeUrl": "/Machines/DEMOLAB|OSPREY"},
-        {"Reference": "b", "Method": "POST", "RelativeUrl": f"/Machines/{kestrel['Id']}/$reboot"},
-        {"Reference": "c", "Method": "POST", "RelativeUrl": "/Machines/DEMOLAB|EAGLE/$reboot"},
+        item("a", "/Machines/DEMOLAB|OSPREY", "GET", **auth),
+        item("b", f"/Machines/{kestrel['Id']}/$reboot", **auth),
+        item("c", "/Machines/DEMOLAB|EAGLE/$reboot", **auth),
     ]}
     response = api.daas("POST", "/$batch", json=body)
     assert response.status_code == 200
@@ -171,3 +178,54 @@ def test_batch_runs_each_item(api, sim):
     stats = sim.stats()
     assert stats["power_actions"] == {kestrel["Id"]: ["reboot"]}
     assert stats["by_route"]["POST /cvad/manage/$batch"] == 1
+
+
+def test_batch_items_are_authorised_by_their_own_headers_only(api, sim):
+    """The outer request's Authorization is not passed on: an item without its own is 401."""
+    kestrel, hawk = api.machine("DEMOLAB\\KESTREL"), api.machine("DEMOLAB\\HAWK")
+    body = {"Items": [item("none", f"/Machines/{kestrel['Id']}/$reboot"),
+                      item("bad", f"/Machines/{hawk['Id']}/$reboot", Authorization="Bearer nope"),
+                      item("outer-form-elsewhere", "/Machines/DEMOLAB|OSPREY", "GET", Authorization="CwsAuth x")]}
+    response = api.daas("POST", "/$batch", json=body)
+    assert response.status_code == 200
+    for result in response.json()["Items"]:
+        assert result["Code"] == 401, result
+        assert json.loads(result["Body"])["ErrorMessage"] and json.loads(result["Body"])["SdkErrorId"]
+    assert sim.stats()["power_actions"] == {}
+
+
+def test_batch_item_authorization_forms(api, sim):
+    forms = [f"Bearer {api.token}", f"bearer  {api.token}", f"CwsAuth Bearer={api.token}", f"CWSAUTH bearer={api.token}"]
+    body = {"Items": [item(str(i), "/Machines/DEMOLAB|KESTREL", "GET", Authorization=f) for i, f in enumerate(forms)]}
+    assert [r["Code"] for r in api.daas("POST", "/$batch", json=body).json()["Items"]] == [200] * len(forms)
+
+
+def test_batch_item_customer_and_site(api, sim):
+    """Citrix-CustomerId and Citrix-InstanceId: the item's own are checked, else the outer request's apply."""
+    auth = {"Authorization": f"Bearer {api.token}"}
+    body = {"Items": [
+        item("inherited", "/Machines/DEMOLAB|KESTREL", "GET", **auth),
+        item("own", "/Machines/DEMOLAB|KESTREL", "GET", Citrix_CustomerId=api.info["customer_id"].upper(),
+             Citrix_InstanceId=api.info["site_id"], **auth),
+        item("customer", "/Machines/DEMOLAB|KESTREL", "GET", Citrix_CustomerId="other1234", **auth),
+        item("site", "/Machines/DEMOLAB|KESTREL", "GET", Citrix_InstanceId="nosuchsite", **auth),
+    ]}
+    codes = {r["Reference"]: r["Code"] for r in api.daas("POST", "/$batch", json=body).json()["Items"]}
+    assert codes == {"inherited": 200, "own": 200, "customer": 403, "site": 404}
+
+
+def test_batch_itself_still_needs_authorization(api, sim):
+    body = {"Items": [item("a", "/Machines/DEMOLAB|KESTREL", Authorization=f"Bearer {api.token}")]}
+    response = api.daas("POST", "/$batch", json=body, headers={"Authorization": ""})
+    assert response.status_code == 401 and response.json()["ErrorMessage"]
+    assert sim.stats()["power_actions"] == {}
+
+
+def test_batch_item_with_an_expired_token_is_401(api, sim):
+    sim.set_faults(token_ttl_s=1)
+    short = api.get_token()
+    time.sleep(1.1)
+    body = {"Items": [item("a", "/Machines/DEMOLAB|KESTREL/$reboot", Authorization=f"Bearer {short}")]}
+    response = api.daas("POST", "/$batch", json=body)  # the outer token is the long-lived one
+    assert response.status_code == 200 and response.json()["Items"][0]["Code"] == 401
+    assert sim.stats()["power_actions"] == {}

@@ -122,7 +122,8 @@ def test_catalogs_and_groups(api, schemas):
 
 
 def test_batch(api, schemas):
-    body = {"Items": [{"Reference": "1", "Method": "GET", "RelativeUrl": "/Machines/DEMOLAB|HAWK"}]}
+    body = {"Items": [{"Reference": "1", "Method": "GET", "RelativeUrl": "/Machines/DEMOLAB|HAWK",
+                       "Headers": [{"Name": "Authorization", "Value": f"Bearer {api.token}"}]}]}
     validate(schemas, "BatchRequestModel", body)
     validate(schemas, "BatchResponseModel", api.daas("POST", "/$batch", json=body).json())
 
