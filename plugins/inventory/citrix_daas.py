@@ -157,25 +157,6 @@ def builtin_group_names(hostvars):
     return names
 
 
-def _machines_of(client, kind, keys):
-    """Machines of any of these catalogs (kind 'catalog') or delivery groups, each listed once."""
-    found = {}
-    for key in keys:
-        for machine in select_machines(client, fields=MACHINE_FIELDS, strict=True, **{kind: key}):
-            found.setdefault(machine.get('Id'), machine)
-    return list(found.values())
-
-
-def list_machines(client, catalogs, delivery_groups):
-    """All machines of the site, or those in one of `catalogs` and in one of `delivery_groups`."""
-    if not catalogs and not delivery_groups:
-        return select_machines(client, fields=MACHINE_FIELDS)
-    pools = [_machines_of(client, kind, keys)
-             for kind, keys in (('catalog', catalogs), ('delivery_group', delivery_groups)) if keys]
-    wanted = set.intersection(*[set(m.get('Id') for m in pool) for pool in pools])
-    return [m for m in pools[0] if m.get('Id') in wanted]
-
-
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     NAME = 'citrix.cloud.citrix_daas'
@@ -230,7 +211,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             client = build_client(params)
             use_site(client, params['site_id'], params['customer_id'])
-            return list_machines(client, params['catalogs'], params['delivery_groups'])
+            # machines in one of the catalogs and in one of the delivery groups; none given: all
+            return select_machines(client, catalog=params['catalogs'], delivery_group=params['delivery_groups'],
+                                   fields=MACHINE_FIELDS, strict=True)
         except (CitrixCloudError, ValueError) as exc:
             raise AnsibleParserError('%s: %s' % (self.NAME, exc))
 

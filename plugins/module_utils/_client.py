@@ -71,7 +71,10 @@ class CitrixCloudError(Exception):
         if self.method and self.path:
             outcome = 'failed with %s' % self.status if self.status else 'failed'
             text = '%s %s %s: %s' % (self.method, self.path, outcome, self.message)
-        if self.transaction_id:
+        if self.transaction_id and self.status is None and self.uncertain:
+            # Sent, but no answer: support can look the id up, yet nothing confirms the service saw it.
+            text += ' (Citrix-TransactionId %s was sent, but no answer came)' % self.transaction_id
+        elif self.transaction_id:
             text += ' (Citrix-TransactionId %s)' % self.transaction_id
         return text
 
@@ -122,9 +125,23 @@ def error_message(body, reason):
     return reason or 'no error message'
 
 
-def missing_object(status, body):
-    """DaaS may answer a GET for a missing object with 500 "Object does not exist.": no use retrying."""
-    return status == 500 and 'does not exist' in error_message(body, '').lower()
+def missing_object(status, message):
+    """Citrix answers a call on a missing object with 404, or (DaaS) a 500 "Object does not exist."."""
+    return status == 404 or (status == 500 and 'does not exist' in str(message or '').lower())
+
+
+def is_missing(err):
+    """True when the CitrixCloudError `err` says the object it was about does not exist."""
+    return missing_object(err.status, err.message)
+
+
+def list_items(body):
+    """The items of a list answer: the body itself when a list, else `Items` or `items` (absent/null = none)."""
+    if isinstance(body, list):
+        return body
+    if not isinstance(body, dict):
+        return []
+    return body.get('Items') or body.get('items') or []
 
 
 def is_gateway_error(body):
@@ -278,7 +295,8 @@ class CitrixCloudClient:
 
     @staticmethod
     def _retryable(idempotent, status, body):
-        if status not in RETRY_STATUSES or missing_object(status, body):
+        # a missing object stays missing: retrying its 500 only delays the answer
+        if status not in RETRY_STATUSES or missing_object(status, error_message(body, '')):
             return False
         # POST is retried only where the service provably did not take it.
         return idempotent or status == 429 or (status == 503 and is_gateway_error(body))
@@ -339,7 +357,10 @@ class CitrixCloudClient:
             message = 'could not connect to %s (%s)' % (urlsplit(url).netloc, type(exc).__name__)
         if uncertain and not idempotent:
             message += '; the service may have received the request, so re-read its state before sending it again'
-        return self._error(message, method, url, sent_tid=tid, uncertain=uncertain)
+        # Name the transaction id only when the service could have seen it: not for a request
+        # refused before sending, nor one that failed the TLS handshake.
+        seen = uncertain and not _is_ssl(exc)
+        return self._error(message, method, url, sent_tid=tid if seen else None, uncertain=uncertain)
 
     # -- conveniences ------------------------------------------------------------------------
 
@@ -365,7 +386,7 @@ class CitrixCloudClient:
         seen = set()
         while True:
             body = self.request('GET', url, params=query, site_scoped=bool(site_scoped)).body
-            yield from _items(body)
+            yield from list_items(body)
             token = _continuation(body)
             if not token or token in seen:  # a repeated token would loop forever
                 return
@@ -426,15 +447,6 @@ def _outcome(future):
 
 def _is_ssl(exc):
     return isinstance(exc, requests.exceptions.SSLError)
-
-
-def _items(body):
-    if isinstance(body, list):
-        return body
-    if not isinstance(body, dict):
-        return []
-    items = body.get('Items', body.get('items'))
-    return items or []
 
 
 def _continuation(body):

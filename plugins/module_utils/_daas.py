@@ -14,9 +14,8 @@ import re
 
 from urllib.parse import quote
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing, list_items
+from ansible_collections.citrix.cloud.plugins.module_utils._module import snake
 
 POWER_STATES = (
     'Unknown', 'Unmanaged', 'Unavailable', 'Off', 'On', 'Suspended', 'TurningOn', 'TurningOff',
@@ -91,23 +90,12 @@ def check_selectors(names=None, catalog=None, delivery_group=None):
 
 # ---------------------------------------------------------------- small helpers
 
-def snake(item):
-    return camel_dict_to_snake_dict(item or {})
-
-
 def ref_matches(ref, value):
     """True when a {Id, Name} reference (or a machine) is `value`, by id or name, case-insensitively."""
     if not isinstance(ref, dict) or value is None:
         return False
     wanted = value.lower()
     return any(isinstance(ref.get(key), str) and ref[key].lower() == wanted for key in ('Id', 'Name'))
-
-
-def is_not_found(err):
-    """DaaS answers a missing object with 404, or a 500 saying 'Object does not exist.'."""
-    if err.status == 404:
-        return True
-    return err.status == 500 and 'does not exist' in str(err).lower()
 
 
 def _fields(fields):
@@ -162,8 +150,7 @@ def daas_client(module):
 
 
 def list_sites(client):
-    body = client.daas('GET', '/Sites').body or {}
-    return body.get('Items') or body.get('items') or []
+    return list_items(client.daas('GET', '/Sites').body)
 
 
 # ---------------------------------------------------------------- catalogs and delivery groups
@@ -175,7 +162,7 @@ def list_objects(client, collection, name=None):
     try:
         resp = client.daas('GET', '/%s/%s' % (collection, path_segment(name)), expected=(200, 204))
     except CitrixCloudError as err:
-        if is_not_found(err):
+        if is_missing(err):
             return []
         raise
     return [resp.body] if resp.body else []
@@ -197,28 +184,35 @@ def _container_machines(client, collection, key, fields):
     try:
         return list(client.paginate(path, limit=1000, fields=_fields(fields)))
     except CitrixCloudError as err:
-        if is_not_found(err):
+        if is_missing(err):
             return None
         raise
 
 
-def _get_machine(client, name, fields):
+def _lookup_machine(client, name, fields):
+    """(the machine or None, transaction id of the answer): a miss keeps its id for the error."""
     try:
         resp = client.daas('GET', '/Machines/' + path_segment(name), expected=(200, 204),
                            params={'fields': _fields(fields)} if fields else None)
     except CitrixCloudError as err:
-        if is_not_found(err):
-            return None
+        if is_missing(err):
+            return None, err.transaction_id
         raise
-    return resp.body or None
+    return resp.body or None, resp.transaction_id
+
+
+def _get_machine(client, name, fields):
+    return _lookup_machine(client, name, fields)[0]
 
 
 def _machines_by_name(client, names, fields, workers):
-    found = client.parallel_map(lambda name: _get_machine(client, name, fields), names, workers=workers)
+    """The machines found by name or id, and {name: transaction id} of those not found."""
+    found = client.parallel_map(lambda name: _lookup_machine(client, name, fields), names, workers=workers)
     for result in found:
         if isinstance(result, Exception):
             raise result
-    return found
+    misses = dict((name, tid) for name, (machine, tid) in zip(names, found) if not machine)
+    return [machine for machine, _tid in found], misses
 
 
 def _unique(machines):
@@ -230,43 +224,71 @@ def _unique(machines):
     return out
 
 
+def _keys(selector):
+    """A catalog or delivery group selector as a list: one name or id, or a list of them."""
+    if selector is None:
+        return []
+    return [selector] if isinstance(selector, str) else list(selector)
+
+
+def _container_pools(client, catalog, delivery_group, fields, strict):
+    """One pool per selector given: the machines of any of its catalogs (or delivery groups).
+
+    None when one does not exist and not `strict`: then nothing matches, so stop calling.
+    """
+    pools = []
+    for collection, selector, label in (('MachineCatalogs', catalog, 'Machine catalog'),
+                                        ('DeliveryGroups', delivery_group, 'Delivery group')):
+        pool = []
+        for key in _keys(selector):
+            machines = _container_machines(client, collection, key, fields)
+            if machines is None:
+                if strict:
+                    raise ValueError('%s %r does not exist.' % (label, key))
+                return None
+            pool.extend(machines)
+        if _keys(selector):
+            pools.append(_unique(pool))
+    return pools
+
+
+def _check_all_found(names, machines, in_pools, misses):
+    """Raise ValueError naming each name that matches no machine, with the answer's transaction id."""
+    missing = [n for n in names if not any(ref_matches(m, n) for m in machines)]
+    if missing:
+        # the 404's transaction id lets Citrix support find the call that answered "no such machine"
+        shown = [n + (' (Citrix-TransactionId %s)' % misses[n] if misses.get(n) else '') for n in missing]
+        raise ValueError('No machine %s: %s.' % (
+            'of that catalog/delivery group matches' if in_pools else 'exists with name or id', ', '.join(shown)))
+
+
 def select_machines(client, names=None, catalog=None, delivery_group=None, fields=MACHINE_FIELDS,
                     strict=False, workers=10):
     """Machines matching every selector given (none given: all machines of the site).
 
-    `names`, `catalog`, `delivery_group` take names or ids. Containers are listed a page of
-    1000 at a time; names within a container are matched locally, so they cost no call.
-    With `strict`, a catalog, delivery group or name that matches nothing raises ValueError
-    (before anything is changed); without it, it just matches nothing.
+    `names` take names or ids; `catalog`, `delivery_group` a name or id, or a list of them
+    (machines of any). Containers are listed a page of 1000 at a time; names within a
+    container are matched locally, so they cost no call. With `strict`, a catalog, delivery
+    group or name that matches nothing raises ValueError (before anything is changed);
+    without it, it just matches nothing.
     """
     check_names(names, 'machine name')
-    pools = []
-    for collection, key, label in (('MachineCatalogs', catalog, 'Machine catalog'),
-                                   ('DeliveryGroups', delivery_group, 'Delivery group')):
-        if key is None:
-            continue
-        machines = _container_machines(client, collection, key, fields)
-        if machines is None:
-            if strict:
-                raise ValueError('%s %r does not exist.' % (label, key))
-            return []
-        pools.append(machines)
+    pools = _container_pools(client, catalog, delivery_group, fields, strict)
+    if pools is None:
+        return []
+    misses = {}
     if pools:
         ids = set.intersection(*[set(m.get('Id') for m in pool) for pool in pools])
         machines = [m for m in pools[0] if m.get('Id') in ids]
         if names:
             machines = [m for m in machines if any(ref_matches(m, n) for n in names)]
     elif names:
-        machines = _machines_by_name(client, names, fields, workers)
+        machines, misses = _machines_by_name(client, names, fields, workers)
     else:
         machines = list(client.paginate('/Machines', limit=1000, fields=_fields(fields)))
     machines = _unique(machines)
     if strict and names:
-        missing = [n for n in names if not any(ref_matches(m, n) for m in machines)]
-        if missing:
-            raise ValueError('No machine %s: %s.' % (
-                'of that catalog/delivery group matches' if pools else 'exists with name or id',
-                ', '.join(missing)))
+        _check_all_found(names, machines, bool(pools), misses)
     return machines
 
 

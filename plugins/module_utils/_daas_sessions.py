@@ -10,7 +10,8 @@ Private to the collection; citrix_session_info and citrix_session call it.
 from __future__ import annotations
 
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing
+from ansible_collections.citrix.cloud.plugins.module_utils._module import snake
 
 SESSION_STATES = ('Unknown', 'Connected', 'Active', 'Disconnected')
 MESSAGE_STYLES = ('Information', 'Exclamation', 'Critical', 'Question')
@@ -85,6 +86,8 @@ def selected_sessions(module, states=None, strict=False, workers=10):
     """The sessions a module's selector options (SESSION_SELECTORS) pick, checked before any request."""
     p = module.params
     daas.check_selectors(p['machine'], p['catalog'], p['delivery_group'])
+    # Session ids are plain strings in the API (not GUIDs): refuse only what cannot be one.
+    daas.check_names(p['id'], 'session id')
     return select_sessions(daas.daas_client(module), machines=p['machine'], catalog=p['catalog'],
                            delivery_group=p['delivery_group'], users=p['user'], states=states,
                            ids=p['id'], strict=strict, workers=workers)
@@ -135,7 +138,7 @@ def _act(client, entry, message):
     try:
         responses = [_post(client, session_id, verb, body) for verb, body in calls(entry['action'], message)]
     except CitrixCloudError as err:
-        gone = daas.is_not_found(err) and entry['action'] in _GONE_IS_FINE
+        gone = is_missing(err) and entry['action'] in _GONE_IS_FINE
         entry.update(result='unchanged' if gone else 'failed', transaction_id=err.transaction_id,
                      message=None if gone else str(err), reason='session ended meanwhile' if gone else None)
         return entry
@@ -157,10 +160,10 @@ def execute(client, entries, message=None, parallelism=10):
 
 def session_view(session):
     """A session, snake_case; the machine and user references kept short."""
-    view = daas.snake(session)
+    view = snake(session)
     machine = session.get('Machine') or {}
-    view['machine'] = daas.snake(dict((k, machine.get(k)) for k in ('Id', 'Name', 'DnsName')
-                                      if k in machine))
+    view['machine'] = snake(dict((k, machine.get(k)) for k in ('Id', 'Name', 'DnsName')
+                                 if k in machine))
     return view
 
 

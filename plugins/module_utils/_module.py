@@ -11,6 +11,7 @@ import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible.module_utils.common.parameters import env_fallback
 
 from ansible_collections.citrix.cloud.plugins.module_utils._auth import TokenProvider
@@ -28,6 +29,20 @@ from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import (
 )
 
 GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
+
+
+def check_guid(value, what):
+    """Return `value` when it is a GUID, else raise ValueError naming `what`: ids fail before any call."""
+    # fullmatch: `$` alone would let a trailing newline through into a header or a path
+    if not isinstance(value, str) or not GUID_RE.fullmatch(value):
+        raise ValueError('%s %r is not a GUID (like 0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9)' % (what, value))
+    return value
+
+
+def snake(item):
+    """An API object with snake_case keys ({} for None), as modules return it."""
+    return camel_dict_to_snake_dict(item or {})
+
 
 # Options filled from the environment, so that explicit credentials can win over env ones.
 _FROM_ENV = set()
@@ -83,6 +98,10 @@ def check_options(params, from_env=frozenset()):
     Done here rather than with AnsibleModule's mutually_exclusive, which cannot tell an option
     from its environment fallback. Changes `params` in place.
     """
+    for name in CREDENTIALS:
+        # AWX templates write `client_id: "{{ x | default('') }}"`: an empty value is no value.
+        if params.get(name) == '':
+            params[name] = None
     explicit = set(k for k in CREDENTIALS if params.get(k) is not None and k not in from_env)
     if 'access_token' in explicit and explicit & {'client_id', 'client_secret'}:
         raise ValueError('parameters are mutually exclusive: access_token|client_id, client_secret')
@@ -101,8 +120,8 @@ def check_options(params, from_env=frozenset()):
     check_customer_id(params['customer_id'])
     if params.get('api_url'):
         params['api_url'] = check_api_url(params['api_url'])
-    if params.get('site_id') and not GUID_RE.match(params['site_id']):
-        raise ValueError('site_id %r is not a GUID (like 0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9)' % params['site_id'])
+    if params.get('site_id'):
+        check_guid(params['site_id'], 'site_id')
     if params['timeout'] <= 0 or params['retries'] < 0:
         raise ValueError('timeout must be above 0 and retries 0 or more')
     if params.get('ca_path') and not os.path.exists(params['ca_path']):

@@ -15,9 +15,8 @@ import uuid
 
 from urllib.parse import quote, urlparse
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing, list_items
+from ansible_collections.citrix.cloud.plugins.module_utils._module import check_guid
 
 # Characters the Resource Locations API refuses in a name (its schema pattern).
 FORBIDDEN_NAME_CHARS = '/\\#?%|[]{}<>$^&+'
@@ -34,18 +33,6 @@ PRIORITIES = ('Normal', 'High')
 _RL_FIELDS = (('name', 'name'), ('internal_only', 'internalOnly'), ('time_zone', 'timeZone'))
 
 
-def snake(item):
-    """Return an API object with snake_case keys ({} for None)."""
-    return camel_dict_to_snake_dict(item or {})
-
-
-def _items(body):
-    """The list under `items` (either casing) of a platform service answer."""
-    if not isinstance(body, dict):
-        return []
-    return body.get('items') or body.get('Items') or []
-
-
 # ---------------------------------------------------------------- resource locations
 
 def check_resource_location_name(name):
@@ -59,6 +46,12 @@ def check_resource_location_name(name):
             % (name, ' '.join(bad), ' '.join(FORBIDDEN_NAME_CHARS)))
 
 
+def check_resource_location_id(rl_id):
+    """Raise ValueError unless `rl_id` (None: not given) is a GUID, as resource location ids are."""
+    if rl_id is not None:
+        check_guid(rl_id, 'id')
+
+
 def _rl_url(client, rl_id=None):
     base = client.endpoints.resource_locations
     if rl_id is None:
@@ -68,12 +61,7 @@ def _rl_url(client, rl_id=None):
 
 
 def list_resource_locations(client):
-    return _items(client.request('GET', _rl_url(client)).body)
-
-
-def _is_missing(err):
-    """Citrix answers a missing object with 404, or with a 500 saying it does not exist."""
-    return err.status == 404 or (err.status == 500 and 'does not exist' in str(err.message).lower())
+    return list_items(client.request('GET', _rl_url(client)).body)
 
 
 def get_resource_location(client, rl_id):
@@ -81,7 +69,7 @@ def get_resource_location(client, rl_id):
     try:
         resp = client.request('GET', _rl_url(client, rl_id), expected=(200, 204))
     except CitrixCloudError as err:
-        if _is_missing(err):
+        if is_missing(err):
             return None
         raise
     return resp.body if isinstance(resp.body, dict) and resp.body.get('id') else None
@@ -200,7 +188,7 @@ def delete_resource_location(client, rl_id):
         client.request('DELETE', _rl_url(client, rl_id), expected=(200, 202, 204))
     except CitrixCloudError as err:
         # Gone already (another run, or a retried DELETE that had landed) is what we want.
-        if not _is_missing(err):
+        if not is_missing(err):
             raise
 
 
@@ -219,7 +207,7 @@ def select_service_states(items, service_names=None, states=None):
 
 def service_states(client, service_names=None, states=None):
     resp = client.request('GET', client.endpoints.service_states)
-    return select_service_states(_items(resp.body), service_names, states)
+    return select_service_states(list_items(resp.body), service_names, states)
 
 
 def unique_names(items, key='serviceName'):

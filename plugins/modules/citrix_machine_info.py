@@ -128,7 +128,7 @@ machines:
         name: DEMOLAB Desktops
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 
 
@@ -137,7 +137,7 @@ def main():
                                supports_check_mode=True, daas=True)
     with module.api_errors():
         machines = daas.selected_machines(module)
-        module.exit_json(changed=False, machines=[daas.snake(m) for m in machines])
+        module.exit_json(changed=False, machines=[snake(m) for m in machines])
 
 
 if __name__ == '__main__':

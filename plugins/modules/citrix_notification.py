@@ -188,7 +188,7 @@ notification:
     suppress_email: false
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
 from ansible_collections.citrix.cloud.plugins.module_utils import _platform as platform
 
 
@@ -212,7 +212,7 @@ def main():
         event_id, given = platform.notification_event_id(module.params)
         changed, notification = platform.ensure_notification(
             module.client, module.params, event_id, given, module.check_mode)
-        module.exit_json(changed=changed, notification=platform.snake(notification))
+        module.exit_json(changed=changed, notification=snake(notification))
 
 
 if __name__ == '__main__':

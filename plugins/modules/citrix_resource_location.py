@@ -26,7 +26,8 @@ options:
     type: str
   id:
     description:
-      - Id of an existing resource location to update or delete.
+      - Id of an existing resource location to update or delete, a GUID; anything else fails
+        before any call.
       - The module never creates a resource location with a given id; with O(state=present), an
         unknown id fails.
     type: str
@@ -129,7 +130,7 @@ resource_location:
     read_only: false
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
 from ansible_collections.citrix.cloud.plugins.module_utils import _platform as platform
 
 
@@ -149,6 +150,7 @@ def main():
     with module.api_errors():
         if params['name'] is not None:
             platform.check_resource_location_name(params['name'])
+        platform.check_resource_location_id(params['id'])
         client = module.client
         current = platform.locate_resource_location(client, params['name'], params['id'])
         if params['state'] == 'absent':
@@ -157,8 +159,8 @@ def main():
             changed, before, after = platform.ensure_present(client, current, params, module.check_mode)
         module.exit_json(
             changed=changed,
-            resource_location=platform.snake(after),
-            diff=dict(before=platform.snake(before), after=platform.snake(after)),
+            resource_location=snake(after),
+            diff=dict(before=snake(before), after=snake(after)),
         )
 
 

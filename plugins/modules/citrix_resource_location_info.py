@@ -22,7 +22,7 @@ options:
     type: str
   id:
     description:
-      - Only the resource location with this id.
+      - Only the resource location with this id, a GUID; anything else fails before any call.
       - When both O(name) and O(id) are given, a resource location must match both.
     type: str
 extends_documentation_fragment:
@@ -93,7 +93,7 @@ resource_locations:
       read_only: false
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
 from ansible_collections.citrix.cloud.plugins.module_utils import _platform as platform
 
 
@@ -103,9 +103,10 @@ def main():
         supports_check_mode=True,
     )
     with module.api_errors():
+        platform.check_resource_location_id(module.params['id'])
         found = platform.find_resource_locations(
             module.client, name=module.params['name'], rl_id=module.params['id'])
-        module.exit_json(changed=False, resource_locations=[platform.snake(i) for i in found])
+        module.exit_json(changed=False, resource_locations=[snake(i) for i in found])
 
 
 if __name__ == '__main__':

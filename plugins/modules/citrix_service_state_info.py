@@ -120,7 +120,7 @@ service_names:
   sample: [xendesktop, wem]
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
 from ansible_collections.citrix.cloud.plugins.module_utils import _platform as platform
 
 
@@ -137,7 +137,7 @@ def main():
             module.client, module.params['service_name'], module.params['state'])
         module.exit_json(
             changed=False,
-            service_states=[platform.snake(i) for i in items],
+            service_states=[snake(i) for i in items],
             service_names=platform.unique_names(items),
         )
 

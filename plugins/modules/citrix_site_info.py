@@ -91,7 +91,7 @@ site_id:
   sample: 3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 
 
@@ -105,7 +105,7 @@ def main():
         if not site_id:
             mine = daas.sites_from_me(me, module.params['customer_id'])
             site_id = mine[0]['Id'] if len(mine) == 1 else None
-        module.exit_json(changed=False, me=daas.snake(me), sites=[daas.snake(s) for s in sites],
+        module.exit_json(changed=False, me=snake(me), sites=[snake(s) for s in sites],
                          site_id=site_id)
 
 

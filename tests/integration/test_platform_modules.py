@@ -142,6 +142,16 @@ def test_resource_location_unknown_id_is_not_created(sim, playbook):
     assert writes(sim) == {}
 
 
+def test_malformed_resource_location_ids_fail_before_any_call(sim, playbook):
+    run = playbook(sim, [
+        tolerant(task("delete", "citrix_resource_location", id="notaguid", state="absent")),
+        tolerant(task("info", "citrix_resource_location_info", id="../serviceStates")),
+    ])
+    for label, bad in (("delete", "notaguid"), ("info", "../serviceStates")):
+        assert run.results[label]["msg"] == "id %r is not a GUID (like 0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9)" % bad
+    assert sim.stats()["by_route"] == {}
+
+
 # ---------------------------------------------------------------- citrix_service_state_info
 
 def test_service_state_info_matches_the_simulator(sim, playbook):
@@ -290,6 +300,8 @@ def test_unreachable_api_url_fails_clearly(sim, playbook):
         next(v for k, v in entry.items() if k.startswith("citrix.cloud."))["retries"] = 2
     run = playbook(sim, tasks, env={"CITRIX_API_URL": url})
     assert_clean_failure(run, sim.client_secret, "could not connect to " + url.split("//", 1)[1])
+    for module, _options in ALL_MODULES:  # Citrix never saw these ids: none is named
+        assert "TransactionId" not in run.results[module]["msg"] and not run.results[module].get("transaction_id")
 
 
 # ---------------------------------------------------------------- the example playbooks

@@ -457,3 +457,64 @@ def test_tls_with_ca_path_and_without_validation(make_client, tls_server, monkey
     # REQUESTS_CA_BUNDLE must not turn validation back on when validate_certs is false
     monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/nonexistent/bundle.pem')
     assert make_client(access_token='t0k', url=url, validate_certs=False).daas('GET', '/me').body == {'ok': 1}
+
+
+# ---------------------------------------------------------------- transaction ids without an answer
+
+def test_refused_connection_names_no_transaction_id(make_client, sleeps):
+    client = make_client(access_token='t0k', url='http://127.0.0.1:%d' % closed_port(), retries=1)
+    with pytest.raises(CitrixCloudError) as err:
+        client.daas('GET', '/me')
+    assert err.value.transaction_id is None  # Citrix never saw the id: naming it would mislead support
+    assert 'TransactionId' not in str(err.value)
+
+
+def test_tls_failure_names_no_transaction_id(make_client, tls_server):
+    url, dummy = tls_server
+    with pytest.raises(CitrixCloudError) as err:
+        make_client(access_token='t0k', url=url, retries=1).daas('GET', '/me')
+    assert err.value.transaction_id is None and 'TransactionId' not in str(err.value)
+
+
+def test_lost_answer_says_the_id_was_sent_but_not_answered(make_client, token_endpoint, httpserver):
+    seen = []
+
+    def handler(request):
+        seen.append(request.headers['Citrix-TransactionId'])
+        return drop_after_reading([])(request)
+    httpserver.expect_request('/cvad/manage/Machines/m1/$start').respond_with_handler(handler)
+    with pytest.raises(CitrixCloudError) as err:
+        make_client().daas('POST', '/Machines/m1/$start')
+    assert err.value.transaction_id == seen[0]
+    assert str(err.value).endswith('(Citrix-TransactionId %s was sent, but no answer came)' % seen[0])
+
+
+def test_an_answer_names_its_transaction_id_plainly():
+    err = CitrixCloudError('Bad gateway.', status=502, method='POST', path='/x', transaction_id='t-1', uncertain=True)
+    assert str(err) == 'POST /x failed with 502: Bad gateway. (Citrix-TransactionId t-1)'
+
+
+# ---------------------------------------------------------------- shared answers: missing objects, item lists
+
+@pytest.mark.parametrize('status, message, missing', [
+    (404, 'anything', True),
+    (500, 'Object does not exist.', True),
+    (500, 'Internal error.', False),
+    (400, 'Object does not exist.', False),
+    (None, None, False),
+])
+def test_is_missing(status, message, missing):
+    assert _client.is_missing(CitrixCloudError(message, status=status)) is missing
+
+
+@pytest.mark.parametrize('body, items', [
+    ({'Items': [1]}, [1]),
+    ({'items': [2]}, [2]),
+    ({'Items': None, 'items': [3]}, [3]),
+    ({'Items': None}, []),
+    ([4, 5], [4, 5]),
+    (None, []),
+    ('text', []),
+])
+def test_list_items(body, items):
+    assert _client.list_items(body) == items

@@ -272,3 +272,42 @@ def test_exit_with_results_fails_naming_the_failures():
         daas.exit_with_results(module, failures[:2] + [result("Z", "unchanged")])
     assert module.exited["msg"] == "2 of 3 machines failed: M0: boom; M1: boom"
     assert module.exited["changed"] is False
+
+
+# ---------------------------------------------------------------- review fixes
+
+def test_a_missing_name_is_reported_with_the_transaction_id_of_its_404(httpserver, client):
+    httpserver.expect_request(BASE + "/Machines/a?b").respond_with_json(
+        {"ErrorMessage": "Object does not exist."}, status=404, headers={"Citrix-TransactionId": "tid-404"})
+    with pytest.raises(ValueError) as err:
+        daas.select_machines(client, names=["a?b"], strict=True)
+    assert str(err.value) == "No machine exists with name or id: a?b (Citrix-TransactionId tid-404)."
+
+
+@pytest.mark.parametrize("ids", [[""], ["a/b"], ["x|y"], ["ok", "\x00"]])
+def test_session_ids_are_checked_before_any_call(httpserver, ids):
+    client = CitrixCloudClient(Endpoints(CUSTOMER, api_url=httpserver.url_for("/")), auth=None, retries=1)
+    with pytest.raises(ValueError, match="Session id"):
+        sessions.selected_sessions(FakeModule(client, id=ids))
+    assert httpserver.log == []
+
+
+def test_machines_of_any_catalog_and_any_delivery_group_each_listed_once(httpserver, client):
+    for path, items in (("/MachineCatalogs/c1/Machines", [machine(1), machine(2)]),
+                        ("/MachineCatalogs/c2/Machines", [machine(3), machine(2)]),
+                        ("/DeliveryGroups/g1/Machines", [machine(3)]),
+                        ("/DeliveryGroups/g2/Machines", [machine(2), machine(9)])):
+        httpserver.expect_request(BASE + path).respond_with_json({"Items": items})
+    found = daas.select_machines(client, catalog=["c1", "c2"], delivery_group=["g1", "g2"], strict=True)
+    assert [m["Id"] for m in found] == ["m2", "m3"]
+    assert len(httpserver.log) == 4
+    assert [m["Id"] for m in daas.select_machines(client, catalog=["c1", "c2"])] == ["m1", "m2", "m3"]
+
+
+def test_a_missing_catalog_among_several_fails_when_strict(httpserver, client):
+    httpserver.expect_request(BASE + "/MachineCatalogs/c1/Machines").respond_with_json({"Items": [machine(1)]})
+    not_found(httpserver, BASE + "/MachineCatalogs/Gone/Machines")
+    with pytest.raises(ValueError, match="Machine catalog 'Gone' does not exist"):
+        daas.select_machines(client, catalog=["c1", "Gone"], delivery_group=["g1"], strict=True)
+    assert [req.path for req, _resp in httpserver.log] == [BASE + "/MachineCatalogs/c1/Machines",
+                                                           BASE + "/MachineCatalogs/Gone/Machines"]

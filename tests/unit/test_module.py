@@ -14,7 +14,8 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, check_guid, check_options
+from ansible_collections.citrix.cloud.plugins.modules import citrix_resource_location, citrix_resource_location_info
 from ansible_collections.citrix.cloud.tests.unit.conftest import CLIENT_ID, CUSTOMER, SECRET, SITE, TOKEN_PATH, json_response
 
 CREDS = dict(customer_id=CUSTOMER, client_id=CLIENT_ID, client_secret=SECRET)
@@ -70,7 +71,9 @@ def test_explicit_access_token_wins_over_env_credentials(monkeypatch):
     (dict(CREDS, customer_id='bad id!'), 'not a Citrix Cloud customer id'),
     (dict(CREDS, region='mars'), 'value of region must be one of: global, us, eu, ap-s, jp'),
     (dict(CREDS, api_url='ftp://example.com'), 'must be an http:// or https:// base URL'),
-    (dict(CREDS, site_id='my-site'), 'is not a GUID'),
+    (dict(CREDS, site_id='my-site'), "site_id 'my-site' is not a GUID (like 0b1a2c3d-"),
+    (dict(CREDS, site_id=SITE + '\n'), 'is not a GUID'),
+    (dict(customer_id=CUSTOMER, client_id='', client_secret=''), 'set client_id and client_secret'),
     (dict(CREDS, timeout=0), 'timeout must be above 0'),
     (dict(CREDS, ca_path='/nonexistent/ca.pem'), 'ca_path /nonexistent/ca.pem does not exist'),
     (dict(client_id=CLIENT_ID, client_secret=SECRET), 'customer_id'),
@@ -146,3 +149,45 @@ def test_citrix_token_bad_secret(httpserver, api_url, tmp_path):
     assert result['failed'] and result['status'] == 401
     assert 'check client_id / client_secret and customer_id' in result['msg']
     assert SECRET not in json.dumps(result) and 'Traceback' not in json.dumps(result)
+
+
+# ---------------------------------------------------------------- empty credentials
+
+def test_empty_credentials_count_as_unset(monkeypatch):
+    # as AWX templates with default('') write them: the token from the environment is used
+    monkeypatch.setenv('CITRIX_ACCESS_TOKEN', 'env-token')
+    p = make_module(dict(customer_id=CUSTOMER, client_id='', client_secret='')).params
+    assert (p['access_token'], p['client_id'], p['client_secret']) == ('env-token', None, None)
+
+
+def test_an_empty_access_token_leaves_the_env_client_credentials(monkeypatch):
+    monkeypatch.setenv('CITRIX_CLIENT_ID', CLIENT_ID)
+    monkeypatch.setenv('CITRIX_CLIENT_SECRET', SECRET)
+    p = check_options(dict(customer_id=CUSTOMER, client_id=CLIENT_ID, client_secret=SECRET, access_token='',
+                           timeout=30, retries=5), from_env=frozenset(('client_id', 'client_secret')))
+    assert (p['client_id'], p['access_token']) == (CLIENT_ID, None)
+
+
+# ---------------------------------------------------------------- ids that are GUIDs
+
+def test_check_guid():
+    assert check_guid(SITE, 'id') == SITE
+    assert check_guid(SITE.upper(), 'id') == SITE.upper()
+    for bad in ('notaguid', '', SITE + '\n', '{%s}' % SITE, SITE.replace('-', ''), None):
+        with pytest.raises(ValueError, match=r"^id .* is not a GUID \(like 0b1a2c3d-"):
+            check_guid(bad, 'id')
+
+
+@pytest.mark.parametrize('module, args', [
+    (citrix_resource_location, dict(id='notaguid')),
+    (citrix_resource_location, dict(id='notaguid', name='Lab', state='absent')),
+    (citrix_resource_location_info, dict(id='notaguid')),
+    (citrix_resource_location_info, dict(id='../serviceStates')),
+])
+def test_resource_location_ids_are_checked_before_any_call(capsys, httpserver, module, args):
+    with patch_module_args(dict(CREDS, api_url=httpserver.url_for('/'), **args)):
+        with pytest.raises(SystemExit):
+            module.main()
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] and result['msg'] == "id %r is not a GUID (like 0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9)" % args['id']
+    assert not httpserver.log

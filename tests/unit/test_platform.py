@@ -15,6 +15,7 @@ from werkzeug import Response as WResponse
 from ansible_collections.citrix.cloud.plugins.module_utils import _platform as platform
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient, CitrixCloudError
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
+from ansible_collections.citrix.cloud.plugins.module_utils._module import snake
 
 CUSTOMER = "acme1234"
 RL = {"id": "11111111-1111-4111-8111-111111111111", "name": "London DC", "internalOnly": False,
@@ -89,9 +90,9 @@ def test_update_body_keeps_untouched_fields_and_never_sends_read_only_or_id():
 
 
 def test_snake_case():
-    assert platform.snake(RL) == {"id": RL["id"], "name": "London DC", "internal_only": False,
-                                  "time_zone": "GMT Standard Time", "read_only": False}
-    assert platform.snake(None) == {}
+    assert snake(RL) == {"id": RL["id"], "name": "London DC", "internal_only": False,
+                         "time_zone": "GMT Standard Time", "read_only": False}
+    assert snake(None) == {}
 
 
 # ---------------------------------------------------------------- resource locations over HTTP
@@ -239,7 +240,7 @@ def test_service_state_filters(names, states, expected):
 def test_service_states_over_http(httpserver, client):
     httpserver.expect_request("/%s/serviceStates" % CUSTOMER, method="GET").respond_with_json({"items": STATES})
     found = platform.service_states(client, states=["Production"])
-    assert [platform.snake(i) for i in found] == [{
+    assert [snake(i) for i in found] == [{
         "service_name": "wem", "state": "Production", "type": "Production", "quantity": 5,
         "days_to_expiration": 300, "future_entitlement_start_date": None}]
 
@@ -354,3 +355,10 @@ def test_uncertain_send_that_did_not_land_is_reported(httpserver, client):
     with pytest.raises(CitrixCloudError) as err:
         platform.send_notification(client, platform.notification_body(params(), EVENT))
     assert err.value.status == 504
+
+
+def test_resource_location_ids_must_be_guids():
+    platform.check_resource_location_id(None)
+    platform.check_resource_location_id(RL["id"])
+    with pytest.raises(ValueError, match=r"^id 'notaguid' is not a GUID \(like 0b1a2c3d-"):
+        platform.check_resource_location_id("notaguid")
