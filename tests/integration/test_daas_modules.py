@@ -11,27 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-WRITES = ("POST", "PUT", "PATCH", "DELETE")
+from helpers import task, tolerant, writes
+
 CATALOG = "DEMOLAB Servers"
 GROUP = "DEMOLAB Desktops"
-
-
-def task(title, module, register=None, /, **options):
-    entry = {"name": title, "citrix.cloud." + module: options}
-    if register:
-        entry["register"] = register
-    return entry
-
-
-def tolerant(entry):
-    entry["ignore_errors"] = True
-    return entry
-
-
-def writes(sim):
-    """Requests that could change the service (the token endpoint's POST does not)."""
-    return {route: n for route, n in sim.stats()["by_route"].items()
-            if route.split(" ", 1)[0] in WRITES and "/cctrustoauth2/" not in route}
 
 
 def machines_by_name(sim):

@@ -12,15 +12,10 @@ from pathlib import Path
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from helpers import task, tolerant, writes
+
 PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
-WRITES = ("POST", "PUT", "PATCH", "DELETE")
 TRIAL = "ProductionTrial"
-
-
-def writes(sim):
-    """Requests that could change the service (the token endpoint's POST does not)."""
-    return {route: n for route, n in sim.stats()["by_route"].items()
-            if route.split(" ", 1)[0] in WRITES and "/cctrustoauth2/" not in route}
 
 
 def api_calls(sim):
@@ -30,18 +25,6 @@ def api_calls(sim):
 
 def snake(items):
     return [camel_dict_to_snake_dict(i) for i in items]
-
-
-def task(label, action, register=None, **options):
-    entry = {"name": label, "citrix.cloud." + action: options}
-    if register:
-        entry["register"] = register
-    return entry
-
-
-def tolerant(entry):
-    entry["ignore_errors"] = True
-    return entry
 
 
 def closed_port_url():

@@ -9,6 +9,7 @@ machines: 4 idle and On, 4 On with sessions (7 sessions in all), 4 not power man
 from __future__ import annotations
 
 from conftest import REPO
+from helpers import writes
 
 PLAYBOOKS = REPO / "playbooks"
 CATALOG = "DEMOLAB Servers"
@@ -38,12 +39,6 @@ def expected_lines(machines, check=False):
 
 def catalog_machines(sim, name=CATALOG):
     return [m for m in sim.state()["machines"] if m["MachineCatalog"]["Name"] == name]
-
-
-def writes(sim):
-    """Requests that could change something (the token endpoint's POST does not)."""
-    return {route: n for route, n in sim.stats()["by_route"].items()
-            if route.split(" ", 1)[0] in ("POST", "PUT", "PATCH", "DELETE") and "/cctrustoauth2/" not in route}
 
 
 def reboot_idle(sim, playbook, check=False, **extra_vars):
