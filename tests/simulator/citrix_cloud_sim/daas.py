@@ -142,8 +142,7 @@ def get_catalog(sim, req):
 @site_scoped
 def catalog_machines(sim, req):
     catalog = catalog_or_404(sim, req)
-    machines = [m for m in sim.world.machines.values() if m.catalog_id == catalog.id]
-    return SimResponse(200, page(req, machines, lambda m: models.machine_model(sim.world, m)))
+    return machines_page(sim, req, lambda m: m.catalog_id == catalog.id)
 
 
 @site_scoped
@@ -162,17 +161,19 @@ def get_group(sim, req):
 @site_scoped
 def group_machines(sim, req):
     group = group_or_404(sim, req)
-    machines = [m for m in sim.world.machines.values() if m.dg_id == group.id]
-    return SimResponse(200, page(req, machines, lambda m: models.machine_model(sim.world, m)))
+    return machines_page(sim, req, lambda m: m.dg_id == group.id)
 
 
 # -- machines -------------------------------------------------------------------------------------
 @site_scoped
 def list_machines(sim, req):
-    machines = list(sim.world.machines.values())
-    support = req.query.get("sessionSupport")
-    if support:
-        machines = [m for m in machines if m.session_support.lower() == support.lower()]
+    support = (req.query.get("sessionSupport") or "").lower()
+    return machines_page(sim, req, lambda m: not support or m.session_support.lower() == support)
+
+
+def machines_page(sim, req, keep):
+    """One page of the machines `keep` accepts, in the list form (not the detail form)."""
+    machines = [m for m in sim.world.machines.values() if keep(m)]
     return SimResponse(200, page(req, machines, lambda m: models.machine_model(sim.world, m)))
 
 
