@@ -206,7 +206,7 @@ def daas_site_scoped(path):
 class CitrixCloudClient:
     """One requests.Session for one module run; see docs/developing.md for the contract.
 
-    `auth` is an object with `token()` and `invalidate(token)` (see _auth.TokenProvider).
+    `auth` is a token provider: `token()`, `invalidate(token)`, `can_refresh` (see _auth).
     `sleep`, `backoff` and `clock` are injectable so tests need not wait.
     """
 

@@ -14,7 +14,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible.module_utils.common.parameters import env_fallback
 
-from ansible_collections.citrix.cloud.plugins.module_utils._auth import TokenProvider
+from ansible_collections.citrix.cloud.plugins.module_utils._auth import token_provider
 from ansible_collections.citrix.cloud.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -135,8 +135,8 @@ def build_client(params):
     client = CitrixCloudClient(endpoints, site_id=params.get('site_id'), timeout=params.get('timeout', 30),
                                retries=params.get('retries', 5), validate_certs=params.get('validate_certs', True),
                                ca_path=params.get('ca_path'))
-    client.auth = TokenProvider(client, endpoints.token, params.get('client_id'), params.get('client_secret'),
-                                params.get('access_token'), cache=params.get('token_cache', True))
+    client.auth = token_provider(client, endpoints.token, params.get('client_id'), params.get('client_secret'),
+                                 params.get('access_token'), cache=params.get('token_cache', True))
     return client
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ansible_collections.citrix.cloud.plugins.module_utils._auth import TokenProvider
+from ansible_collections.citrix.cloud.plugins.module_utils._auth import token_provider
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
 
@@ -82,7 +82,7 @@ def make_client(api_url, sleeps):
         endpoints = Endpoints(CUSTOMER, api_url=kwargs.pop('url', api_url))
         client = CitrixCloudClient(endpoints, site_id=site_id, sleep=sleep or sleeps.append,
                                    backoff=lambda attempt: 0.01 * attempt, **kwargs)
-        client.auth = TokenProvider(client, endpoints.token, None if access_token else CLIENT_ID,
-                                    None if access_token else secret, access_token, cache=cache)
+        client.auth = token_provider(client, endpoints.token, None if access_token else CLIENT_ID,
+                                     None if access_token else secret, access_token, cache=cache)
         return client
     return factory
