@@ -82,6 +82,9 @@ options:
       - Reuse a token across tasks and processes on this controller through an owner-only cache file
         in E(CITRIX_TOKEN_CACHE_DIR), else C(${XDG_CACHE_HOME:-~/.cache}/citrix.cloud).
         The file never holds the secret and is encrypted with a key derived from it.
+      - The folder is used only when it is owned by the user running the module, writable by no one else
+        and not a symbolic link (a missing one is created with mode 0700; an existing one is never changed).
+        Otherwise, or when its lock is held for over 30 seconds, the module warns and works without the cache.
       - If not set, the value of the E(CITRIX_TOKEN_CACHE) environment variable is used.
     type: bool
     default: true

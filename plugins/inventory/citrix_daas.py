@@ -209,7 +209,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _fetch_machines(self, params):
         try:
-            client = build_client(params)
+            client = build_client(params, warn=self.display.warning)
             use_site(client, params['site_id'], params['customer_id'])
             # machines in one of the catalogs and in one of the delivery groups; none given: all
             return select_machines(client, catalog=params['catalogs'], delivery_group=params['delivery_groups'],

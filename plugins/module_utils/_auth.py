@@ -79,14 +79,15 @@ class FetchedToken:
 
     Subclasses implement fetch() -> token_entry(...). `key_parts` identify the caller in the cache
     (hashed; include the secret, so another secret never gets this token) and `secret` encrypts it.
+    `warn` is told (once) when the cache cannot be used.
     """
 
     can_refresh = True
 
-    def __init__(self, client, key_parts, secret, cache=True, cache_dir=None, clock=time.time):
+    def __init__(self, client, key_parts, secret, cache=True, cache_dir=None, clock=time.time, warn=None):
         self.client = client
         self.clock = clock
-        self.cache = TokenCache(cache_key(*key_parts), secret, cache_dir) if cache else None
+        self.cache = TokenCache(cache_key(*key_parts), secret, cache_dir, warn) if cache else None
         self.expires_at = None
         self._lock = threading.Lock()
         self._token = None
@@ -143,8 +144,9 @@ class FetchedToken:
 class ClientCredentials(FetchedToken):
     """Citrix Cloud API client credentials (client_id / client_secret) at the trust service."""
 
-    def __init__(self, client, token_url, client_id, client_secret, cache=True, cache_dir=None, clock=time.time):
-        super().__init__(client, (token_url, client_id, client_secret), client_secret, cache, cache_dir, clock)
+    def __init__(self, client, token_url, client_id, client_secret, cache=True, cache_dir=None, clock=time.time,
+                 warn=None):
+        super().__init__(client, (token_url, client_id, client_secret), client_secret, cache, cache_dir, clock, warn)
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
@@ -168,8 +170,8 @@ class ClientCredentials(FetchedToken):
 
 
 def token_provider(client, token_url, client_id=None, client_secret=None, access_token=None, cache=True,
-                   cache_dir=None, clock=time.time):
+                   cache_dir=None, clock=time.time, warn=None):
     """The provider for the shared credential options: a given access_token, else client credentials."""
     if access_token:
         return GivenToken(client, access_token)
-    return ClientCredentials(client, token_url, client_id, client_secret, cache, cache_dir, clock)
+    return ClientCredentials(client, token_url, client_id, client_secret, cache, cache_dir, clock, warn)

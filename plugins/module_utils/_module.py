@@ -129,14 +129,17 @@ def check_options(params, from_env=frozenset()):
     return params
 
 
-def build_client(params):
-    """A CitrixCloudClient from checked shared options (also for plugins, which have no module)."""
+def build_client(params, warn=None):
+    """A CitrixCloudClient from checked shared options (also for plugins, which have no module).
+
+    `warn`: a callable told what a person should know but that does not fail the run (an unusable token cache).
+    """
     endpoints = Endpoints(params['customer_id'], params.get('region') or 'global', params.get('api_url'))
     client = CitrixCloudClient(endpoints, site_id=params.get('site_id'), timeout=params.get('timeout', 30),
                                retries=params.get('retries', 5), validate_certs=params.get('validate_certs', True),
                                ca_path=params.get('ca_path'))
     client.auth = token_provider(client, endpoints.token, params.get('client_id'), params.get('client_secret'),
-                                 params.get('access_token'), cache=params.get('token_cache', True))
+                                 params.get('access_token'), cache=params.get('token_cache', True), warn=warn)
     return client
 
 
@@ -160,7 +163,7 @@ class CitrixCloudModule(AnsibleModule):
     def client(self):
         """The CitrixCloudClient for this run, built on first use."""
         if self._client is None:
-            self._client = build_client(self.params)
+            self._client = build_client(self.params, warn=self.warn)
         return self._client
 
     @contextlib.contextmanager
