@@ -148,6 +148,9 @@ options:
     description:
       - Only machines without sessions (V(true)) or with sessions (V(false)).
     type: bool
+notes:
+  - A selector or filter that is given but empty or null (V([]), V(''), V(null), as a template
+    can produce) fails the task before any call; it never means "every machine".
 """
 
     SESSIONS = r"""
@@ -176,6 +179,9 @@ options:
         user name, case-insensitively.
     type: list
     elements: str
+notes:
+  - A selector or filter that is given but empty or null (V([]), V(''), V(null), as a template
+    can produce) fails the task before any call; it never means "every session".
 """
 
     PLUGINS = r"""

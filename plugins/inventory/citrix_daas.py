@@ -41,6 +41,8 @@ options:
     description:
       - Only machines of these machine catalogs, each by name or id.
       - A catalog that does not exist fails the inventory, rather than silently giving no hosts.
+      - Leave it out for every catalog; an empty list or null written here is an error, never
+        "every machine".
     type: list
     elements: str
     default: []
@@ -49,7 +51,8 @@ options:
       - Only machines of these delivery groups, each by name or id.
       - With O(catalogs) too, only machines that are in one of the catalogs and in one of the
         delivery groups.
-      - A delivery group that does not exist fails the inventory.
+      - A delivery group that does not exist fails the inventory; an empty list or null written
+        here is an error.
     type: list
     elements: str
     default: []
@@ -113,6 +116,7 @@ from ansible_collections.citrix.cloud.plugins.module_utils._module import (
     SHARED_ARGSPEC,
     build_client,
     check_options,
+    refuse_empty,
 )
 
 HOSTVAR_PREFIX = 'citrix_'
@@ -180,6 +184,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         # as a task's options win over the environment for modules.
         from_env = frozenset(name for name in CREDENTIALS if name not in config)
         try:
+            # `catalogs: []` or null written in the file (or templated) is a mistake, not "all machines"
+            refuse_empty(config, ('catalogs', 'delivery_groups'), acting=False)
             check_options(params, from_env)
             for value in params['catalogs']:
                 check_name(value, 'catalog')

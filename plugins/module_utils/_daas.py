@@ -311,8 +311,10 @@ def filter_machines(machines, power_state=None, registration_state=None, in_main
 def selected_machines(module, strict=False, workers=10):
     """The machines a module's selector options (MACHINE_SELECTORS) pick, filters applied.
 
-    Checks the selectors before the first request. `strict` as for select_machines.
+    Checks the selectors before the first request: one given but empty or null is an error,
+    never "all machines". `strict` (the module acts on what it selects): as for select_machines.
     """
+    module.refuse_empty(list(MACHINE_SELECTORS) + ['in_maintenance_mode'], acting=strict)
     p = module.params
     check_selectors(p['name'], p['catalog'], p['delivery_group'])
     machines = select_machines(daas_client(module), names=p['name'], catalog=p['catalog'],

@@ -83,7 +83,13 @@ def select_sessions(client, machines=None, catalog=None, delivery_group=None, us
 
 
 def selected_sessions(module, states=None, strict=False, workers=10):
-    """The sessions a module's selector options (SESSION_SELECTORS) pick, checked before any request."""
+    """The sessions a module's selector options (SESSION_SELECTORS) pick, checked before any request.
+
+    A selector given but empty or null is an error, never "all sessions". `strict`: the module
+    acts on what it selects (citrix_session, whose `state` is the action; citrix_session_info's
+    `state` is a filter like the selectors).
+    """
+    module.refuse_empty(list(SESSION_SELECTORS) + ([] if strict else ['state']), acting=strict)
     p = module.params
     daas.check_selectors(p['machine'], p['catalog'], p['delivery_group'])
     # Session ids are plain strings in the API (not GUIDs): refuse only what cannot be one.

@@ -129,6 +129,35 @@ def check_options(params, from_env=frozenset()):
     return params
 
 
+def _emptiness(value):
+    """How a given selector value is empty ('null', 'an empty list', ...), or None when it is not."""
+    if value is None:
+        return 'null'
+    if isinstance(value, str) and not value.strip():
+        return 'an empty string'
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return 'an empty list'
+        if any(item is None or (isinstance(item, str) and not item.strip()) for item in value):
+            return 'a list with an empty or null item'
+    return None
+
+
+def refuse_empty(given, names, acting=True):
+    """Raise ValueError when a selector in `names` was given (a key of `given`) but is empty or null.
+
+    `given`: the options as the task wrote them, before validation (which turns a null list item
+    into 'None'). A selector that a template computes can come out empty; read as "no filter", it
+    would widen the selection to every object of the site, so it is an error before any call.
+    """
+    for name in names:
+        how = _emptiness(given[name]) if name in given else None
+        if how:
+            what = ('nothing to act on; leave the task out or skip it with `when:`' if acting
+                    else 'nothing to select; leave the option out to list all')
+            raise ValueError('%s is %s: %s' % (name, how, what))
+
+
 def build_client(params, warn=None):
     """A CitrixCloudClient from checked shared options (also for plugins, which have no module).
 
@@ -158,6 +187,16 @@ class CitrixCloudModule(AnsibleModule):
             check_options(self.params, frozenset(_FROM_ENV))
         except ValueError as exc:
             self.fail_json(msg=str(exc))
+
+    def _load_params(self):
+        super()._load_params()
+        # The options the task gave, null ones included: validation later fills every absent
+        # option with None too, and a given null must not read as "not given" (see refuse_empty).
+        self.given = dict((k, copy.deepcopy(v)) for k, v in self.params.items() if not k.startswith('_ansible_'))
+
+    def refuse_empty(self, names, acting=True):
+        """refuse_empty for this task's options, as the task gave them."""
+        refuse_empty(self.given, names, acting)
 
     @property
     def client(self):

@@ -83,3 +83,14 @@ def test_a_wrong_secret_fails_the_inventory_without_showing_any_secret(sim, tmp_
     assert "refused the API client credentials" in run.stderr + run.stdout
     assert wrong not in run.stderr + run.stdout
     assert sim.client_secret not in run.stderr + run.stdout
+
+
+def test_an_empty_filter_is_an_error_not_every_machine(sim, tmp_path):
+    for body, option in (("catalogs: []\n", "catalogs"), ("delivery_groups:\n", "delivery_groups")):
+        config = tmp_path / ("%s.citrix_daas.yml" % option)
+        config.write_text("plugin: citrix.cloud.citrix_daas\n" + body, encoding="utf-8")
+        proc = ansible_inventory(sim, "-i", str(config), "--list",
+                                 env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true"})
+        assert proc.returncode != 0, proc.stdout[-2000:]
+        assert "%s is " % option in proc.stderr and "nothing to select" in proc.stderr, proc.stderr[-2000:]
+    assert sim.stats()["by_route"] == {}

@@ -13,6 +13,7 @@ from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas_sessions as sessions
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
+from ansible_collections.citrix.cloud.plugins.module_utils._module import refuse_empty
 
 CUSTOMER = "acme1234"
 SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
@@ -198,7 +199,11 @@ class FakeModule:
         self.client = client
         self.params = dict(dict.fromkeys(daas.MACHINE_SELECTORS), site_id=None, customer_id=CUSTOMER)
         self.params.update(dict.fromkeys(sessions.SESSION_SELECTORS), **params)
+        self.given = dict(params)  # as the task wrote them
         self.exited = None
+
+    def refuse_empty(self, names, acting=True):
+        refuse_empty(self.given, names, acting)
 
     def exit_json(self, **result):
         self.exited = dict(result, failed=False)
@@ -284,10 +289,11 @@ def test_a_missing_name_is_reported_with_the_transaction_id_of_its_404(httpserve
     assert str(err.value) == "No machine exists with name or id: a?b (Citrix-TransactionId tid-404)."
 
 
-@pytest.mark.parametrize("ids", [[""], ["a/b"], ["x|y"], ["ok", "\x00"]])
-def test_session_ids_are_checked_before_any_call(httpserver, ids):
+@pytest.mark.parametrize("ids, words", [([""], "id is a list with an empty"), (["a/b"], "Session id"),
+                                        (["x|y"], "Session id"), (["ok", "\x00"], "Session id")])
+def test_session_ids_are_checked_before_any_call(httpserver, ids, words):
     client = CitrixCloudClient(Endpoints(CUSTOMER, api_url=httpserver.url_for("/")), auth=None, retries=1)
-    with pytest.raises(ValueError, match="Session id"):
+    with pytest.raises(ValueError, match=words):
         sessions.selected_sessions(FakeModule(client, id=ids))
     assert httpserver.log == []
 

@@ -192,7 +192,8 @@ def test_a_refresh_or_other_machines_are_not_served_from_the_cache(sim, parse, t
     ({'timeout': 0}, 'timeout must be above 0'),
     ({'site_id': 'not-a-guid'}, "site_id 'not-a-guid' is not a GUID"),
     ({'catalogs': ['A/B']}, "Catalog 'A/B' contains '/'"),
-    ({'delivery_groups': ['']}, 'Delivery group must be a non-empty string'),
+    ({'delivery_groups': ['']}, 'delivery_groups is a list with an empty or null item'),
+    ({'catalogs': []}, 'catalogs is an empty list: nothing to select'),
     ({'access_token': 'tok', 'client_id': 'x'}, 'mutually exclusive'),
     ({'api_url': 'ftp://example.com'}, 'api_url'),
 ])

@@ -14,7 +14,12 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, check_guid, check_options
+from ansible_collections.citrix.cloud.plugins.module_utils._module import (
+    CitrixCloudModule,
+    check_guid,
+    check_options,
+    refuse_empty,
+)
 from ansible_collections.citrix.cloud.plugins.modules import citrix_resource_location, citrix_resource_location_info
 from ansible_collections.citrix.cloud.tests.unit.conftest import CLIENT_ID, CUSTOMER, SECRET, SITE, TOKEN_PATH, json_response
 
@@ -191,3 +196,28 @@ def test_resource_location_ids_are_checked_before_any_call(capsys, httpserver, m
     result = json.loads(capsys.readouterr().out)
     assert result['failed'] and result['msg'] == "id %r is not a GUID (like 0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9)" % args['id']
     assert not httpserver.log
+
+
+@pytest.mark.parametrize('value, how', [
+    (None, 'null'), ('', 'an empty string'), ('  ', 'an empty string'), ([], 'an empty list'),
+    ([None], 'a list with an empty or null item'), (['a', ''], 'a list with an empty or null item'),
+])
+def test_refuse_empty_names_the_option_and_how_it_is_empty(value, how):
+    with pytest.raises(ValueError, match=r'^catalog is %s: nothing to act on' % how):
+        refuse_empty({'catalog': value}, ('name', 'catalog'))
+    with pytest.raises(ValueError, match='nothing to select; leave the option out'):
+        refuse_empty({'catalog': value}, ('catalog',), acting=False)
+
+
+def test_refuse_empty_lets_absent_and_real_selectors_through():
+    refuse_empty({}, ('name', 'catalog'))
+    refuse_empty({'name': ['DEMOLAB\\EAGLE'], 'catalog': 'DEMOLAB Servers', 'idle': False, 'other': None},
+                 ('name', 'catalog', 'idle'))
+
+
+def test_module_tells_a_given_null_from_an_absent_option():
+    module = make_module(dict(CREDS, name=None))
+    assert 'name' in module.given and module.params['name'] is None
+    with pytest.raises(ValueError, match='^name is null'):
+        module.refuse_empty(['name'])
+    make_module(dict(CREDS)).refuse_empty(['name'])  # absent: no error
