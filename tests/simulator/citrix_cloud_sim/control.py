@@ -3,7 +3,7 @@ Its own requests are not counted in the stats."""
 
 import json
 
-from . import models
+from . import applications, models
 from .faults import FaultConfigError
 from .routing import SimResponse
 
@@ -63,6 +63,7 @@ def get_state(sim, req):
         "notifications": list(world.notifications),
         "service_states": list(world.service_states),
         "messages_sent": list(world.messages_sent),
+        **applications.state(world),
     })
 
 

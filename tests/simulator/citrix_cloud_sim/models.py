@@ -212,7 +212,7 @@ def delivery_group_model(world, group, detail=False):
         "SessionCount": sum(len(m.session_ids) for m in machines),
         "SessionSupport": group.session_support,
         "SharingKind": "Shared",
-        "TotalApplications": 0,
+        "TotalApplications": sum(1 for a in world.applications.values() if group.id in a.delivery_groups),
         "TotalDesktops": len(machines),
     }
     if detail:

@@ -2,7 +2,7 @@
 
 import uuid
 
-from . import control, daas, platform_services
+from . import applications, control, daas, platform_services
 from .auth import TokenStore, token_endpoint
 from .control import Stats
 from .faults import Faults
@@ -15,6 +15,7 @@ def build_router():
     control.register(router)
     router.add("POST", "/cctrustoauth2/{customerId}/tokens/clients", token_endpoint)
     daas.register(router)
+    applications.register(router)
     platform_services.register(router)  # last: its /{customerId}/... templates are the broadest
     return router
 

@@ -124,6 +124,11 @@ class World:
     service_states: list = field(default_factory=list)
     notifications: list = field(default_factory=list)
     messages_sent: list = field(default_factory=list)
+    # Publishing (applications.py): id -> Tag, Folder, Application, ApplicationGroup.
+    tags: dict = field(default_factory=dict)
+    application_folders: dict = field(default_factory=dict)
+    applications: dict = field(default_factory=dict)
+    application_groups: dict = field(default_factory=dict)
     busy: set = field(default_factory=set)  # ids of machines with pending power steps
     _by_name: dict = field(default_factory=dict)
     next_uid: int = 1000

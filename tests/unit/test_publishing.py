@@ -1,0 +1,166 @@
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests for compare-and-patch, tags and applications: what is compared, what is sent."""
+from __future__ import annotations
+
+import pytest
+
+from werkzeug import Response as WResponse
+
+from ansible_collections.citrix.cloud.plugins.module_utils import _applications as apps
+from ansible_collections.citrix.cloud.plugins.module_utils import _desired_state as ds
+from ansible_collections.citrix.cloud.plugins.module_utils import _tags as tags
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient, CitrixCloudError
+from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
+
+CUSTOMER = "acme1234"
+SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+BASE = "/cvad/manage"
+GROUP = {"Id": "dg-1", "Name": "Desktops", "FullName": "Desktops"}
+ALICE = {"SamName": "DEMOLAB\\alice", "Sid": "S-1-5-21-1"}
+TAG = {"Id": "t-1", "Name": "Office"}
+
+
+@pytest.fixture
+def client(httpserver):
+    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
+    return CitrixCloudClient(endpoints, auth=None, site_id=SITE, retries=2, sleep=lambda s: None)
+
+
+def app_model(**extra):
+    return dict({"Id": "a-1", "Name": "Notepad", "ApplicationFolder": {"Id": "f-1", "Name": "Office"},
+                 "PublishedName": "Notepad", "Enabled": True, "Visible": True, "Tags": ["Office"],
+                 "InstalledAppProperties": {"CommandLineExecutable": "notepad.exe", "CommandLineArguments": "",
+                                            "WorkingDirectory": ""},
+                 "IncludedUserFilterEnabled": True, "IncludedUsers": [ALICE]}, **extra)
+
+
+# ---------------------------------------------------------------- _desired_state
+
+def test_changes_compares_only_what_is_given():
+    before = {"description": None, "enabled": True, "delivery_groups": ["A", "b"], "visible": True}
+    assert ds.changes(before, {"description": ""}) == {}
+    assert ds.changes(before, {"delivery_groups": ["B", "a"]}) == {}
+    assert ds.changes(before, {"enabled": False, "visible": True}) == {"enabled": False}
+    assert ds.changes(before, {"delivery_groups": []}) == {"delivery_groups": []}
+    assert ds.changes({}, {"enabled": None}) == {}
+
+
+def test_resolve_all_names_every_missing_one():
+    known = {"a": {"Id": "1"}}
+    assert ds.resolve_all(["a"], known.get, "Thing(s)") == [{"Id": "1"}]
+    with pytest.raises(ValueError, match="Thing\\(s\\) not found: b, c. Nothing was changed."):
+        ds.resolve_all(["a", "b", "c"], known.get, "Thing(s)")
+
+
+def test_an_uncertain_create_is_settled_by_reading_not_by_resending():
+    sent = []
+
+    def send():
+        sent.append(1)
+        raise CitrixCloudError("lost", uncertain=True)
+
+    assert ds.create_settled(send, lambda: {"Id": "x"}) == {"Id": "x"}
+    with pytest.raises(CitrixCloudError):
+        ds.create_settled(send, lambda: None)
+    with pytest.raises(CitrixCloudError):
+        ds.create_settled(lambda: (_ for _ in ()).throw(CitrixCloudError("no", status=400)), lambda: {"Id": "x"})
+    assert len(sent) == 2
+
+
+def test_get_object_reads_a_missing_object_as_none(httpserver, client):
+    httpserver.expect_request(BASE + "/Tags/Nope").respond_with_json({"ErrorMessage": "Tag not found."}, status=404)
+    httpserver.expect_request(BASE + "/Applications/Office|Notepad").respond_with_json(app_model())
+    assert ds.get_object(client, "Tags", "Nope", "tag") is None
+    assert apps.get_application(client, "Office\\Notepad")["Id"] == "a-1"
+
+
+# ---------------------------------------------------------------- _tags
+
+def test_tag_usage_and_selection():
+    tag = {"Id": "T-1", "Name": "Office", "NumMachines": 2, "NumApplications": 1, "NumUnknownObjects": 1}
+    assert tags.in_use(tag) == 4 and tags.in_use({"Id": "x"}) == 0
+    assert tags.select_tags([tag, {"Id": "t-2", "Name": "Lab"}], ["t-1"]) == [tag]
+    assert tags.view({"Name": "Office"}) == {"name": "Office", "description": ""}
+
+
+def test_a_tag_in_use_is_not_deleted_without_force(httpserver, client):
+    tag = {"Id": "t-1", "Name": "Office", "NumApplications": 3}
+    with pytest.raises(ValueError, match="applied to 3 object"):
+        tags.ensure_absent(client, tag, force=False, check_mode=False)
+    httpserver.expect_oneshot_request(BASE + "/Tags/t-1", method="DELETE", query_string="force=true") \
+        .respond_with_response(WResponse(status=204))
+    assert tags.ensure_absent(client, tag, force=True, check_mode=False) == (True, {"name": "Office",
+                                                                                   "description": ""})
+    assert tags.ensure_absent(client, None, force=False, check_mode=False) == (False, {})
+    httpserver.check_assertions()
+
+
+def test_tag_check_mode_plans_without_calls(client):
+    changed, before, after, tag = tags.ensure_present(client, None, "Lab", "Test", check_mode=True)
+    assert (changed, before, after) == (True, {}, {"name": "Lab", "description": "Test"})
+    assert tags.ensure_present(client, {"Id": "t", "Name": "Lab", "Description": "Test"}, "lab", "Test",
+                               check_mode=True)[0] is False
+
+
+# ---------------------------------------------------------------- _applications
+
+def test_names_and_paths():
+    assert apps.split_path("Office\\Tools\\Calc") == ("Office\\Tools", "Calc")
+    assert apps.split_path("Calc") == ("", "Calc")
+    assert apps.full_name(app_model()) == "Office\\Notepad"
+    assert apps.full_name({"Name": "Calc"}) == "Calc"
+    for bad in ("Office\\\\Calc", "\\Calc", "Calc\\", "a|b", "a/b", ""):
+        with pytest.raises(ValueError):
+            apps.check_options({"name": bad})
+    with pytest.raises(ValueError, match="User"):
+        apps.check_options({"name": "Calc", "included_users": ["DEMOLAB|x"]})
+
+
+def test_view_and_desired_view_compare_names_as_resolved():
+    before = apps.view(app_model(), [GROUP], [])
+    assert before["included_users"] == ["DEMOLAB\\alice"] and before["delivery_groups"] == ["Desktops"]
+    resolved = {"delivery_groups": [GROUP], "application_groups": [], "included_users": [ALICE], "tags": [TAG]}
+    params = {"delivery_groups": ["dg-1"], "included_users": ["alice@demolab.local"], "tags": ["t-1"],
+              "published_name": "Notepad", "purge_tags": False}
+    assert ds.changes(before, apps.desired_view(params, before, resolved)) == {}
+    # the filter off means every user sees it: [] is the same as no filter
+    assert apps.view(app_model(IncludedUserFilterEnabled=False))["included_users"] == []
+
+
+def test_tags_are_added_unless_purged():
+    before = {"tags": ["Lab"]}
+    resolved = {"tags": [TAG]}
+    assert apps.desired_view({"tags": ["Office"]}, before, resolved)["tags"] == ["Lab", "Office"]
+    assert apps.desired_view({"tags": ["Office"], "purge_tags": True}, before, resolved)["tags"] == ["Office"]
+
+
+def test_edit_body_sends_only_what_changed_and_keeps_priorities():
+    resolved = {"delivery_groups": [GROUP, {"Id": "dg-2", "Name": "Other"}], "application_groups": [],
+                "included_users": [], "tags": []}
+    body = apps.edit_body({"visible": False, "command_line_arguments": "/A", "delivery_groups": ["x"],
+                           "included_users": []}, resolved, [{"Id": "dg-1", "Priority": 3}])
+    assert body == {"Visible": False, "InstalledAppProperties": {"CommandLineArguments": "/A"},
+                    "DeliveryGroups": [{"Item": "dg-1", "Priority": 3}, {"Item": "dg-2", "Priority": 0}],
+                    "IncludedUsers": [], "IncludedUserFilterEnabled": False}
+
+
+def test_create_body_places_the_application_in_its_folder():
+    resolved = {"delivery_groups": [GROUP], "application_groups": [], "included_users": [ALICE], "tags": []}
+    params = {"command_line_executable": "notepad.exe", "included_users": ["DEMOLAB\\alice"], "enabled": True}
+    body = apps.create_body("Office\\Notepad", params, resolved)
+    assert body == {"NewApplications": [{
+        "Name": "Notepad", "ApplicationFolder": "Office", "Enabled": True,
+        "InstalledAppProperties": {"CommandLineExecutable": "notepad.exe"},
+        "IncludedUsers": ["DEMOLAB\\alice"], "IncludedUserFilterEnabled": True}],
+        "DeliveryGroups": [{"Item": "dg-1", "Priority": 0}]}
+
+
+def test_an_unknown_delivery_group_fails_before_any_write(httpserver, client):
+    httpserver.expect_request(BASE + "/Applications/Calc").respond_with_json({"ErrorMessage": "x"}, status=404)
+    httpserver.expect_request(BASE + "/DeliveryGroups/Desktops").respond_with_json(GROUP)
+    httpserver.expect_request(BASE + "/DeliveryGroups/Nope").respond_with_json({"ErrorMessage": "x"}, status=404)
+    params = {"name": "Calc", "command_line_executable": "calc.exe", "delivery_groups": ["Desktops", "Nope"]}
+    with pytest.raises(ValueError, match="Delivery group\\(s\\) not found: Nope"):
+        apps.ensure_present(client, "Calc", params, check_mode=False)
+    assert all(req.method == "GET" for req, _resp in httpserver.log)
