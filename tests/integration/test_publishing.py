@@ -101,8 +101,11 @@ def test_tag_bad_input_fails_before_any_call(sim, playbook):
 # ---------------------------------------------------------------- citrix_application
 
 def publish(**options):
-    base = dict(name=NOTEPAD, command_line_executable="notepad.exe", delivery_groups=[GROUP])
-    return dict(base, **options)
+    """citrix_application options publishing Office\\Notepad to the tutorial's delivery group."""
+    options.setdefault("name", NOTEPAD)
+    options.setdefault("command_line_executable", "notepad.exe")
+    options.setdefault("delivery_groups", [GROUP])
+    return options
 
 
 def test_application_check_mode_writes_nothing(sim, playbook):
@@ -122,10 +125,10 @@ def test_application_check_mode_writes_nothing(sim, playbook):
 def test_application_lifecycle(sim, playbook):
     run = playbook(sim, [
         task("tag", "citrix_tag", name="Office"),
-        task("create", "citrix_application", **publish(included_users=["DEMOLAB\\alice", "bob@demolab.local"],
-                                                        tags=["Office"], published_name="Notepad")),
-        task("again", "citrix_application", **publish(included_users=["demolab\\bob", "DEMOLAB\\ALICE"],
-                                                       tags=["office"], published_name="Notepad")),
+        task("create", "citrix_application", **publish(
+            included_users=["DEMOLAB\\alice", "bob@demolab.local"], tags=["Office"], published_name="Notepad")),
+        task("again", "citrix_application", **publish(
+            included_users=["demolab\\bob", "DEMOLAB\\ALICE"], tags=["office"], published_name="Notepad")),
         task("info", "citrix_application_info", delivery_group=GROUP),
     ], diff=True)
     assert run.rc == 0, run.stdout
@@ -141,8 +144,8 @@ def test_application_lifecycle(sim, playbook):
     assert res["create"]["application"]["delivery_groups"][0]["name"] == GROUP
     assert [a["id"] for a in res["info"]["applications"]] == [app["Id"]]
     info = res["info"]["applications"][0]
-    assert info["full_name"] == NOTEPAD and info["delivery_groups"] == [{"id": group_id(sim), "name": GROUP,
-                                                                          "full_name": GROUP}]
+    assert info["full_name"] == NOTEPAD
+    assert info["delivery_groups"] == [{"id": group_id(sim), "name": GROUP, "full_name": GROUP}]
     assert info["installed_app_properties"]["command_line_executable"] == "notepad.exe"
     assert writes(sim) == {"POST /cvad/manage/Tags": 1, "POST /cvad/manage/ApplicationFolders": 1,
                            "POST /cvad/manage/Applications": 1, "PUT /cvad/manage/Applications/{nameOrId}/Tags": 1}

@@ -63,8 +63,11 @@ def test_an_uncertain_create_is_settled_by_reading_not_by_resending():
     assert ds.create_settled(send, lambda: {"Id": "x"}) == {"Id": "x"}
     with pytest.raises(CitrixCloudError):
         ds.create_settled(send, lambda: None)
+    def refused():
+        raise CitrixCloudError("no", status=400)
+
     with pytest.raises(CitrixCloudError):
-        ds.create_settled(lambda: (_ for _ in ()).throw(CitrixCloudError("no", status=400)), lambda: {"Id": "x"})
+        ds.create_settled(refused, lambda: {"Id": "x"})
     assert len(sent) == 2
 
 
@@ -90,8 +93,8 @@ def test_a_tag_in_use_is_not_deleted_without_force(httpserver, client):
         tags.ensure_absent(client, tag, force=False, check_mode=False)
     httpserver.expect_oneshot_request(BASE + "/Tags/t-1", method="DELETE", query_string="force=true") \
         .respond_with_response(WResponse(status=204))
-    assert tags.ensure_absent(client, tag, force=True, check_mode=False) == (True, {"name": "Office",
-                                                                                   "description": ""})
+    expected = (True, {"name": "Office", "description": ""})
+    assert tags.ensure_absent(client, tag, force=True, check_mode=False) == expected
     assert tags.ensure_absent(client, None, force=False, check_mode=False) == (False, {})
     httpserver.check_assertions()
 
