@@ -63,6 +63,7 @@ def test_an_uncertain_create_is_settled_by_reading_not_by_resending():
     assert ds.create_settled(send, lambda: {"Id": "x"}) == {"Id": "x"}
     with pytest.raises(CitrixCloudError):
         ds.create_settled(send, lambda: None)
+
     def refused():
         raise CitrixCloudError("no", status=400)
 
