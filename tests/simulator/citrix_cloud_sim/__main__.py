@@ -32,6 +32,8 @@ def build_parser():
     parser.add_argument("--token-ttl", type=float, help="token lifetime in seconds (default 3600)")
     parser.add_argument("--power-seconds", type=float, default=0.3,
                         help="seconds per power state transition (default 0.3)")
+    parser.add_argument("--job-seconds", type=float, default=1.0,
+                        help="an async job's life, and how long a synchronous $batch takes to answer (default 1.0)")
     parser.add_argument("--faults", type=parse_faults, help="fault config as JSON or @file (see README)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA (ca_path in ready file)")
     return parser
@@ -48,9 +50,10 @@ def main(argv=None):
         validate(faults)
     except FaultConfigError as err:
         sys.exit(f"citrix_cloud_sim: {err}")
-    if args.machines < 0 or args.power_seconds < 0:
-        sys.exit("citrix_cloud_sim: --machines and --power-seconds must not be negative")
-    sim = Simulator(machines=args.machines, power_seconds=args.power_seconds, faults=faults)
+    if args.machines < 0 or args.power_seconds < 0 or args.job_seconds <= 0:
+        sys.exit("citrix_cloud_sim: --machines and --power-seconds must not be negative, --job-seconds must be positive")
+    sim = Simulator(machines=args.machines, power_seconds=args.power_seconds, faults=faults,
+                    job_seconds=args.job_seconds)
     asyncio.run(run(sim, args))
 
 

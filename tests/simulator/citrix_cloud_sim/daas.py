@@ -67,20 +67,26 @@ def session_or_404(sim, session_id):
 
 
 def run_maybe_async(sim, req, job_type, parameters, work):
-    """Run ``work()`` now; with ``async=true`` answer 202 + Location to a job instead, the job
-    ending Complete (or Failed with the error message) after ``sim.job_seconds``."""
+    """Run ``work()`` now; with ``async=true`` answer 202 + Location to a job instead.
+
+    The job runs ``work`` when it starts, a fifth into its ``sim.job_seconds`` (the service acts
+    during the job's life, not when the request arrives), and ends Complete with the work's answer
+    as its Results, or Failed with the error message. A job canceled before it starts never acts.
+    """
     if not query_bool(req, "async"):
         return work()
-    error, result = None, None
-    try:
-        result = work()
-    except ApiError as err:
-        error = err.body.get("ErrorMessage") or err.body.get("detail") or "The operation failed."
     job = Job(id=str(uuid.uuid4()), type=job_type, created=time.time(), created_mono=time.monotonic(),
-              duration=sim.job_seconds, parameters=parameters, error=error,
-              result=result.body if result is not None else None)
+              duration=sim.job_seconds, parameters=parameters, work=lambda: job_outcome(work))
     sim.world.jobs[job.id] = job
     return SimResponse(202, None, {"Location": f"{req.base_url}{api_prefix(req)}/Jobs/{job.id}"})
+
+
+def job_outcome(work):
+    """(result body, error string) of a job's work."""
+    try:
+        return work().body, None
+    except ApiError as err:
+        return None, err.body.get("ErrorMessage") or err.body.get("detail") or "The operation failed."
 
 
 # -- /me and /Sites --------------------------------------------------------------------------------
@@ -330,12 +336,18 @@ def batch(sim, req):
 
     def work():
         return SimResponse(200, {"Items": [run_batch_item(sim, req, item) for item in items]})
-    return run_maybe_async(sim, req, "Batch", [], work)
+    resp = run_maybe_async(sim, req, "Batch", [], work)
+    if resp.status == 200:
+        # A synchronous batch answers once every item is done: it takes a job's time, and may
+        # outlast a client's timeout (the spec's reason to prefer async=true).
+        resp.hold = sim.job_seconds
+    return resp
 
 
 # What a $batch item takes from the outer request when its own Headers leave it out. Never
-# Authorization: the service authenticates each item by its own Headers (Citrix's Terraform provider
-# puts the bearer token in every item), so an item without one is 401 even inside an authorised batch.
+# Authorization: the service authenticates each item by its own Headers, in the one form Citrix's
+# client sends there (`Authorization: Bearer <token>`, see auth.bearer_token), so an item without
+# one is 401 even inside an authorised batch.
 # Citrix-CustomerId and Citrix-InstanceId are inherited because the provider's items carry only
 # Authorization and still reach the outer request's customer and site; an item that names them is
 # checked like any call (403 another customer, 404 an unknown site).

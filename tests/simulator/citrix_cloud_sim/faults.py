@@ -18,6 +18,9 @@ DEFAULTS = {
     "drop_after_rate": 0.0,
     "token_ttl_s": 3600,
     "rate_limit_per_s": None,
+    # DaaS POSTs (power actions, $batch) are processed this long after they arrive: the service
+    # acts late, and still acts when the client has timed out and gone.
+    "process_delay_ms": 0,
 }
 
 
@@ -33,7 +36,7 @@ def validate(spec):
     if unknown:
         raise FaultConfigError(f"unknown fault keys: {', '.join(sorted(unknown))}")
     config = dict(DEFAULTS, **spec)
-    for key in ("latency_ms", "jitter_ms"):
+    for key in ("latency_ms", "jitter_ms", "process_delay_ms"):
         _number(config, key, low=0)
     for key in ("drop_before_rate", "drop_after_rate"):
         _number(config, key, low=0, high=1)
@@ -71,6 +74,11 @@ class Faults:
     def delay_seconds(self):
         latency, jitter = self.config["latency_ms"], self.config["jitter_ms"]
         return max(0.0, latency + (self.rng.uniform(-jitter, jitter) if jitter else 0.0)) / 1000.0
+
+    def process_delay_seconds(self, method, path):
+        if method != "POST" or not is_daas_path(path):
+            return 0.0
+        return self.config["process_delay_ms"] / 1000.0
 
     def rate_limited(self):
         """Token bucket; returns seconds to wait when the request is over the limit, else None."""

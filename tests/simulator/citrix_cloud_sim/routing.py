@@ -43,6 +43,7 @@ class SimResponse:
     body: Any = None  # JSON-able value, or None for an empty body
     headers: dict = field(default_factory=dict)
     reason: Optional[str] = None
+    hold: float = 0.0  # seconds the server waits, after the work is done, before answering
 
 
 def is_daas_path(path):

@@ -69,6 +69,12 @@ def make_app(sim):
                 await asyncio.sleep(delay)
             sim.world.tick()
             injected = sim.faults.injected_error(req.path)
+            hold = sim.faults.process_delay_seconds(req.method, req.path) if injected is None else 0
+            if hold:
+                # Slow to process: the service acts after the hold, whether the client still waits
+                # or not (aiohttp does not cancel a handler whose client went away).
+                await asyncio.sleep(hold)
+                sim.world.tick()
             if injected is not None:
                 sim.router.match_route_name(req)
                 resp = error_response(injected)
@@ -78,6 +84,8 @@ def make_app(sim):
                     sim.router.match_route_name(req)
                     return drop_connection(request)
                 resp = sim.router.dispatch(sim, req)
+                if resp.hold:
+                    await asyncio.sleep(resp.hold)
                 if sim.faults.drop_after():
                     stats.dropped["after"] += 1
                     return drop_connection(request)
@@ -113,6 +121,13 @@ def write_ready_file(path, info):
     os.replace(tmp, path)
 
 
+async def tick_forever(sim, every=0.05):
+    """Jobs start and machines change power state on time, even while no request comes in."""
+    while True:
+        await asyncio.sleep(every)
+        sim.world.tick()
+
+
 async def serve(sim, host, port, ready_file=None, tls=False):
     """Run until cancelled (SIGTERM / SIGINT are turned into cancellation by __main__)."""
     tls_dir = tempfile.mkdtemp(prefix="citrix-cloud-sim-") if tls else None
@@ -121,6 +136,7 @@ async def serve(sim, host, port, ready_file=None, tls=False):
     await runner.setup()
     site = web.TCPSite(runner, host, port, ssl_context=context, backlog=1024)
     await site.start()
+    ticker = asyncio.ensure_future(tick_forever(sim))
     bound_port = runner.addresses[0][1]
     url_host = f"[{host}]" if ":" in host else host
     info = sim.ready_info(f"{'https' if tls else 'http'}://{url_host}:{bound_port}")
@@ -131,6 +147,7 @@ async def serve(sim, host, port, ready_file=None, tls=False):
     try:
         await asyncio.Event().wait()
     finally:
+        ticker.cancel()
         await runner.cleanup()
         if tls_dir:
             for name in os.listdir(tls_dir):

@@ -21,10 +21,10 @@ def build_router():
 
 
 class Simulator:
-    def __init__(self, machines=0, power_seconds=0.3, faults=None):
+    def __init__(self, machines=0, power_seconds=0.3, faults=None, job_seconds=1.0):
         self.scale_machines = machines
         self.power_seconds = power_seconds
-        self.job_seconds = max(0.05, 2 * power_seconds)
+        self.job_seconds = job_seconds  # an async job's life, and a synchronous $batch's answer time
         self.initial_faults = faults
         self.router = build_router()
         self.world = build_world(machines)

@@ -106,6 +106,13 @@ class Job:
     result: object = None  # body for /Jobs/{id}/Results
     result_location: str = ""
     canceled: bool = False
+    # What the job does, run once when it starts (NotStarted -> InProgress): the service acts
+    # during the job's life, not when the request arrives. Returns (result body, error string).
+    work: object = None
+
+    @property
+    def starts_at(self):
+        return self.created_mono + self.duration * 0.2
 
 
 @dataclass
@@ -174,8 +181,12 @@ class World:
         return session
 
     def tick(self, now=None):
-        """Apply every power transition that is due."""
+        """Start every job that is due, then apply every power transition that is due."""
         now = time.monotonic() if now is None else now
+        for job in list(self.jobs.values()):
+            if job.work is not None and not job.canceled and job.starts_at <= now:
+                work, job.work = job.work, None
+                job.result, job.error = work()
         for machine_id in list(self.busy):
             machine = self.machines[machine_id]
             while machine.steps and machine.steps[0][0] <= now:

@@ -12,6 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from citrix_cloud_sim.testing import start_simulator  # noqa: E402
 
 POWER_SECONDS = 0.05
+JOB_SECONDS = 0.2
 
 
 class Api:
@@ -51,7 +52,7 @@ class Api:
 
 @pytest.fixture(scope="session")
 def sim_session():
-    with start_simulator(["--power-seconds", str(POWER_SECONDS)]) as sim:
+    with start_simulator(["--power-seconds", str(POWER_SECONDS), "--job-seconds", str(JOB_SECONDS)]) as sim:
         yield sim
 
 

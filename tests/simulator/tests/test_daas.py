@@ -3,6 +3,9 @@
 import json
 import time
 
+import pytest
+import requests
+
 from conftest import POWER_SECONDS
 
 
@@ -84,7 +87,9 @@ def test_patch_maintenance_mode(api):
                     headers={"Content-Type": "text/plain"}).status_code == 415
     response = api.daas("PATCH", "/Machines/DEMOLAB|HAWK", params={"async": "true"}, json={"InMaintenanceMode": False})
     assert response.status_code == 202 and "/cvad/manage/Jobs/" in response.headers["Location"]
-    assert api.machine("DEMOLAB\\HAWK")["InMaintenanceMode"] is False
+    # The job does the work when it starts, not when the request arrives.
+    assert api.machine("DEMOLAB\\HAWK")["InMaintenanceMode"] is True
+    assert wait_until(lambda: api.machine("DEMOLAB\\HAWK")["InMaintenanceMode"] is False)
 
 
 def test_reboot_walks_through_the_power_states(api, sim):
@@ -195,9 +200,70 @@ def test_batch_items_are_authorised_by_their_own_headers_only(api, sim):
 
 
 def test_batch_item_authorization_forms(api, sim):
+    """Inside items only the form Citrix's client sends, `Bearer <token>`; CwsAuth there is 401."""
     forms = [f"Bearer {api.token}", f"bearer  {api.token}", f"CwsAuth Bearer={api.token}", f"CWSAUTH bearer={api.token}"]
     body = {"Items": [item(str(i), "/Machines/DEMOLAB|KESTREL", "GET", Authorization=f) for i, f in enumerate(forms)]}
-    assert [r["Code"] for r in api.daas("POST", "/$batch", json=body).json()["Items"]] == [200] * len(forms)
+    assert [r["Code"] for r in api.daas("POST", "/$batch", json=body).json()["Items"]] == [200, 200, 401, 401]
+    plain = api.daas("GET", "/Machines/DEMOLAB|KESTREL", headers={"Authorization": f"Bearer {api.token}"})
+    assert plain.status_code == 401  # and outside items only CwsAuth
+
+
+def job_of(response):
+    assert response.status_code == 202, response.text
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def finished(api, job_id):
+    return api.daas("GET", f"/Jobs/{job_id}").json()["Status"] not in ("NotStarted", "InProgress")
+
+
+def test_async_batch_acts_during_the_job_and_its_results_hold_each_item(api, sim):
+    kestrel = api.machine("DEMOLAB\\KESTREL")
+    auth = {"Authorization": f"Bearer {api.token}"}
+    body = {"Items": [item("r", f"/Machines/{kestrel['Id']}/$reboot?detailResponseRequired=false", **auth),
+                      item("u", "/Machines/DEMOLAB|EAGLE/$reboot", **auth),
+                      item("j", "/Machines/DEMOLAB|HAWK/$reboot?async=true", **auth)]}
+    job_id = job_of(api.daas("POST", "/$batch", params={"async": "true"}, json=body))
+    assert sim.stats()["power_actions"] == {}  # accepted, not yet acted on
+    early = api.daas("GET", f"/Jobs/{job_id}/Results")
+    assert early.status_code == 400  # no results before the job is done
+    assert wait_until(lambda: finished(api, job_id))
+    job = api.daas("GET", f"/Jobs/{job_id}").json()
+    assert job["Type"] == "Batch" and job["Status"] == "Complete"
+    results = {i["Reference"]: i for i in api.daas("GET", f"/Jobs/{job_id}/Results").json()["Items"]}
+    assert results["r"]["Code"] == 200 and results["u"]["Code"] == 400
+    # An item that asked for async answers 202 with its own job, which does the work later.
+    assert results["j"]["Code"] == 202
+    location = next(h["Value"] for h in results["j"]["Headers"] if h["Name"] == "Location")
+    hawk_job = location.rsplit("/", 1)[1]
+    assert wait_until(lambda: finished(api, hawk_job))
+    actions = sim.stats()["power_actions"]
+    assert actions == {kestrel["Id"]: ["reboot"], api.machine("DEMOLAB\\HAWK")["Id"]: ["reboot"]}
+
+
+def test_a_job_canceled_before_it_starts_never_acts(api, sim):
+    job_id = job_of(api.daas("POST", "/Machines/DEMOLAB|KESTREL/$reboot", params={"async": "true"}))
+    canceled = api.daas("POST", f"/Jobs/{job_id}/$cancel")
+    assert canceled.status_code == 200 and canceled.json()["Status"] == "Canceled"
+    time.sleep(0.3)
+    assert sim.stats()["power_actions"] == {}
+
+
+def test_a_synchronous_batch_takes_a_jobs_time_to_answer(api, sim):
+    body = {"Items": [item("a", "/Machines/DEMOLAB|KESTREL", "GET", Authorization=f"Bearer {api.token}")]}
+    start = time.monotonic()
+    assert api.daas("POST", "/$batch", json=body).status_code == 200
+    assert time.monotonic() - start >= 0.2
+
+
+def test_a_slow_service_acts_after_the_client_gave_up(api, sim):
+    """process_delay_ms: the POST is processed late, and still processed when nobody waits."""
+    sim.set_faults(process_delay_ms=600)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        api.daas("POST", "/Machines/DEMOLAB|KESTREL/$reboot", timeout=0.2)
+    assert sim.stats()["power_actions"] == {}
+    kestrel = api.machine("DEMOLAB\\KESTREL")
+    assert wait_until(lambda: sim.stats()["power_actions"] == {kestrel["Id"]: ["reboot"]})
 
 
 def test_batch_item_customer_and_site(api, sim):
