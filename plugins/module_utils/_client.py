@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one HTTP client: headers, retries, errors, paging, async jobs, bounded parallel calls.
+"""The one HTTP client: headers, retries, errors, paging, bounded parallel calls.
 
 Modules use it through `CitrixCloudModule.client`; see docs/developing.md for the contract.
 """
@@ -43,6 +43,10 @@ HINTS = {
     403: ' (the API client lacks the permission for this call: check its access policy in Citrix Cloud)',
 }
 MAX_SERVER_DELAY = 120.0  # a Retry-After beyond this is a service asking for more than a task should wait
+# Throttling is honoured by time, not by a count of tries: a call answered 429 is tried again for
+# this many seconds of waiting in all, however many tries that takes (a steady rate limit slows a
+# task down; it does not fail it).
+THROTTLE_PATIENCE = 300.0
 
 log = logging.getLogger('citrix.cloud')
 
@@ -56,8 +60,9 @@ class CitrixCloudError(Exception):
     """
 
     def __init__(self, message, status=None, method=None, path=None, transaction_id=None,
-                 uncertain=False, body=None):
+                 uncertain=False, body=None, sends=1):
         super().__init__(message)
+        self.sends = sends  # requests sent for this call, throttled ones (429) not counted
         self.message = message
         self.status = status
         self.method = method
@@ -82,7 +87,8 @@ class CitrixCloudError(Exception):
 class Response:
     """What a call returns: `status`, `body` (parsed JSON or None), `headers`, `transaction_id`."""
 
-    def __init__(self, status, body, headers, transaction_id):
+    def __init__(self, status, body, headers, transaction_id, sends=1):
+        self.sends = sends  # requests sent for this call, throttled ones (429) not counted
         self.status = status
         self.body = body
         self.headers = headers
@@ -302,17 +308,20 @@ class CitrixCloudClient:
         return idempotent or status == 429 or (status == 503 and is_gateway_error(body))
 
     def request(self, method, url, params=None, json=None, site_scoped=False, expected=None,
-                headers=None, data=None, auth=True, idempotent=None):
+                headers=None, data=None, auth=True, idempotent=None, attempts=None):
         """Send one logical call, with retries; return a Response or raise CitrixCloudError.
 
         `idempotent=True` lets a POST that changes nothing (a search, a token) retry like a GET.
+        `attempts` caps the tries for this call (default: the client's `retries`); answers 429 do
+        not count against it: they are retried for THROTTLE_PATIENCE seconds of waiting.
         """
         method = method.upper()
         idempotent = method in IDEMPOTENT if idempotent is None else idempotent
         if site_scoped and not self.site_id:
             raise CitrixCloudError('no site_id: set site_id (or CITRIX_SITE_ID) for %s %s'
                                    % (method, url_path(url)))
-        attempt, refreshed = 0, False
+        limit = self.attempts if attempts is None else max(1, int(attempts))
+        attempt, refreshed, throttled_for = 0, False, 0.0
         while True:
             attempt += 1
             token = self.auth.token() if auth and self.auth is not None else None
@@ -323,29 +332,42 @@ class CitrixCloudClient:
                                             timeout=self.timeout, verify=self.verify, allow_redirects=False)
             except requests.exceptions.RequestException as exc:
                 safe = not_sent(exc)
-                if attempt < self.attempts and (safe or idempotent) and not _is_ssl(exc):
+                if attempt < limit and (safe or idempotent) and not _is_ssl(exc):
                     self._wait(method, url, attempt, 'connection error')
                     continue
-                raise self._connection_error(exc, method, url, tid, not safe, idempotent)
+                err = self._connection_error(exc, method, url, tid, not safe, idempotent)
+                err.sends = attempt
+                raise err
             body, status = parse_body(resp), resp.status_code
             log.debug('%s %s -> %s (%s)', method, url_path(url), status, response_tid(resp, tid))
             if status == 401 and token and not refreshed and getattr(self.auth, 'can_refresh', False):
                 refreshed = True  # a token may be revoked or expire early: one fresh one, once
                 self.auth.invalidate(token)
+                attempt -= 1  # refused unread: not a try of the call
                 continue
             wanted = status in expected if expected is not None else status < 300
             if wanted:
-                return Response(status, body, resp.headers, response_tid(resp, tid))
-            if attempt < self.attempts and self._retryable(idempotent, status, body):
+                return Response(status, body, resp.headers, response_tid(resp, tid), sends=attempt)
+            if status == 429 and throttled_for < THROTTLE_PATIENCE:
+                throttled_for += self._wait(method, url, attempt, status, resp, body)
+                attempt -= 1  # throttled: not processed, so not a try
+                continue
+            if attempt < limit and self._retryable(idempotent, status, body):
                 self._wait(method, url, attempt, status, resp, body)
                 continue
             message = error_message(body, resp.reason) + (HINTS.get(status, '') if token else '')
-            raise self._error(message, method, url, resp, tid, not idempotent and status in (502, 504), body)
+            # A POST answered 5xx (other than a gateway's 503, retried above) may have been acted on.
+            uncertain = not idempotent and status >= 500 and not self._retryable(idempotent, status, body) \
+                and not missing_object(status, error_message(body, ''))
+            err = self._error(message, method, url, resp, tid, uncertain, body)
+            err.sends = attempt
+            raise err
 
     def _wait(self, method, url, attempt, why, resp=None, body=None):
         delay = self._delay(attempt, resp, body)
-        log.debug('%s %s: %s, try %d of %d in %.1fs', method, url_path(url), why, attempt + 1, self.attempts, delay)
+        log.debug('%s %s: %s, try %d in %.1fs', method, url_path(url), why, attempt + 1, delay)
         self.sleep(delay)
+        return delay
 
     def _connection_error(self, exc, method, url, tid, uncertain, idempotent):
         if _is_ssl(exc):
@@ -392,36 +414,6 @@ class CitrixCloudClient:
                 return
             seen.add(token)
             query['continuationToken'] = token
-
-    def wait_for_job(self, location, timeout=600, first=2.0, factor=1.5, longest=30.0):
-        """Poll `/Jobs/{id}` until it ends; return its body, raise on Failed, cancel on timeout."""
-        if isinstance(location, Response):
-            location = location.headers.get('Location', '')
-        job_id = url_path(location).rstrip('/').rsplit('/', 1)[-1]
-        if not job_id:
-            raise CitrixCloudError('the service started a job but gave no Location to follow')
-        deadline, interval = self.clock() + timeout, first
-        while True:
-            job = self.daas('GET', '/Jobs/%s' % job_id).body or {}
-            status = job.get('Status')
-            if status in ('Complete', 'CompleteWithWarning', 'NonTerminatingError'):
-                return job
-            if status in ('Failed', 'Canceled'):
-                reason = job.get('ErrorString') or job.get('ErrorCode') or 'no error given'
-                raise CitrixCloudError('job %s %s: %s' % (job_id, status.lower(), reason), body=job)
-            remaining = deadline - self.clock()
-            if remaining <= 0:
-                self._cancel_job(job_id)
-                raise CitrixCloudError('job %s did not finish within %s s (last status %s); it was cancelled'
-                                       % (job_id, timeout, status), body=job)
-            self.sleep(min(interval, remaining))
-            interval = min(interval * factor, longest)
-
-    def _cancel_job(self, job_id):
-        try:
-            self.daas('POST', '/Jobs/%s/$cancel' % job_id)
-        except CitrixCloudError as exc:  # best effort: the timeout is the error worth reporting
-            log.debug('cancelling job %s failed: %s', job_id, exc)
 
     def parallel_map(self, fn, items, workers=10):
         """`fn` over items with at most `workers` at once; results in input order.

@@ -2,32 +2,48 @@
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""How power actions reach DaaS: POST /$batch (default) or parallel single calls.
+"""How power actions reach DaaS, and the one rule for ever sending one again.
 
-Private to the collection. Both transports keep one promise: a power action reaches a
-machine at most once. The client never resends a POST that may have arrived (it raises
-CitrixCloudError with `uncertain`); here the machine is re-read, and the action is sent
-again only when the machine shows it did not take it.
+Private to the collection. Two transports:
+
+- 'batch' (default), Citrix's own pattern: `POST /$batch?async=true` with up to BATCH_SIZE items,
+  follow the job in `Location`, read `GET /Jobs/{id}/Results` for each item's answer; an item that
+  itself answered 202 has its own job, followed for its outcome.
+- 'parallel': one `POST /Machines/{id}/$action` per machine. A power call only queues the action,
+  so it answers quickly and needs no job of its own.
+
+The rule, for both: an action goes to a machine again only where the service provably did not
+take it (an item refused 401, then with a fresh token; throttled, 429; a connection refused before
+sending; a batch the gateway refused as unavailable). Every other outcome is in doubt and is
+settled by evidence (the job's results, then the machine's PowerActionPending / power state), for
+as long as the service can still act on the request; a machine still without evidence then is
+failed, never sent again. Each machine has one budget of MAX_SENDS across rounds and transports;
+throttling is waited out by time (THROTTLE_PATIENCE), not counted. Every phase runs at most
+`parallelism` requests at once.
 """
 
 from __future__ import annotations
 
 import json
-import time
+import random
 
 from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
-from ansible_collections.citrix.cloud.plugins.module_utils._client import HINTS, CitrixCloudError
+from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
+from ansible_collections.citrix.cloud.plugins.module_utils._client import (
+    HINTS, MAX_SERVER_DELAY, THROTTLE_PATIENCE, CitrixCloudError, body_retry_delay, retry_after,
+)
 
-# citrix_machine_power's `transport` option. 'batch': faster than 'parallel' with and without
-# faults, and as safe (bench/RESULTS.md).
+# citrix_machine_power's `transport` option (bench/RESULTS.md compares them).
 DEFAULT_TRANSPORT = 'batch'
 
-MAX_SENDS = 3             # one send, then at most two more that were provably not taken
-# Re-reads after an unanswered send: one soon (before a fast action completes and its traces
-# fade), one later (for a request the service was still processing when the answer was lost).
-CONFIRM_DELAYS = (0.2, 2.0)
+MAX_SENDS = 3  # requests carrying one machine's action, throttled ones (429) not counted
+# The service may still act on a request this long after it was sent: the spec's limit for a
+# synchronous call ("more than 90 seconds ... may time out, and results may be lost").
+SERVICE_LIMIT = 90.0
 BATCH_SIZE = 100
 
+
+# ---------------------------------------------------------------- requests
 
 def power_path(machine_id, action):
     return '/Machines/%s/$%s' % (daas.path_segment(machine_id, 'machine id'), action)
@@ -41,8 +57,237 @@ def power_params(action, force):
     return params
 
 
+def batch_relative_url(path, params):
+    """A $batch item's RelativeUrl: the API path below the base, with its query.
+
+    The one place it is built (on-premises servers want a prefix here).
+    """
+    return path + '?' + '&'.join('%s=%s' % kv for kv in sorted(params.items()))
+
+
+def batch_item(reference, entry, force, token):
+    # Each item carries exactly one header, as Citrix's client sends it; customer and site come
+    # from the batch request itself.
+    headers = [{'Name': 'Authorization', 'Value': 'Bearer %s' % token}] if token else []
+    action = entry['action']
+    return {'Reference': str(reference), 'Method': 'POST', 'Headers': headers, 'Body': '',
+            'RelativeUrl': batch_relative_url(power_path(entry['machine']['Id'], action),
+                                              power_params(action, force))}
+
+
+# ---------------------------------------------------------------- outcomes of one send
+
+def _changed(entry, transaction_id=None, message=None):
+    # `sent` outlives a later wait time-out, which turns the result to failed: it still changed.
+    entry.update(result='changed', transaction_id=transaction_id, message=message, sent=True)
+    entry.pop('doubt', None)
+
+
+def _failed(entry, message, transaction_id=None):
+    entry.update(result='failed', message=message, transaction_id=transaction_id or entry.get('transaction_id'))
+    entry.pop('doubt', None)
+
+
+def _again(entry, why):
+    """Provably not taken: send again next round, within the budget."""
+    entry['next'] = ('again', why)
+
+
+def _throttled(entry, delay):
+    entry['next'] = ('throttled', delay)
+
+
+def _doubt(client, entry, why, transaction_id=None, acting_for=SERVICE_LIMIT):
+    """No proof either way: wait for evidence while the service may still act (`acting_for` s)."""
+    entry['doubt'] = dict(why=why, until=client.clock() + acting_for)
+    entry['transaction_id'] = transaction_id
+
+
+def _error_outcome(client, entry, err):
+    """What a CitrixCloudError on a send says about that machine's action."""
+    if err.uncertain:
+        _doubt(client, entry, str(err), err.transaction_id)
+    elif err.status == 429:
+        _failed(entry, '%s; throttled for %d s of waiting, so the %s was not sent (the service did not '
+                'take it): run the task again later' % (err, THROTTLE_PATIENCE, entry['action']), err.transaction_id)
+    else:  # refused by the service, or never sent: not taken
+        _failed(entry, str(err), err.transaction_id)
+
+
+# ---------------------------------------------------------------- parallel single calls
+
+def _send_single(client, entry, force):
+    try:
+        resp = client.daas('POST', power_path(entry['machine']['Id'], entry['action']),
+                           params=power_params(entry['action'], force), expected=(200, 202, 204),
+                           attempts=MAX_SENDS - entry['sends'])
+    except CitrixCloudError as err:
+        entry['sends'] += err.sends
+        _error_outcome(client, entry, err)
+        return
+    entry['sends'] += resp.sends
+    _changed(entry, resp.transaction_id)
+    if resp.status == 202 and resp.headers.get('Location'):
+        entry['job'] = jobs.job_id(resp)
+
+
+def _send_parallel(client, entries, force, parallelism):
+    _report_crashes(client, entries, client.parallel_map(lambda e: _send_single(client, e, force), entries,
+                                                         workers=parallelism))
+
+
+def _report_crashes(client, entries, outcomes):
+    for entry, outcome in zip(entries, outcomes):
+        if isinstance(outcome, Exception):  # no token, or a bug: report, never send again
+            for one in entry if isinstance(entry, list) else [entry]:
+                if one['result'] == 'act' and not one.get('doubt') and not one.get('next'):
+                    _failed(one, client.redact(str(outcome)))
+
+
+# ---------------------------------------------------------------- $batch?async=true
+
+def _item_code(item):
+    try:
+        return int(item.get('Code') or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _item_header(item, name):
+    for header in item.get('Headers') or []:
+        if isinstance(header, dict) and str(header.get('Name', '')).lower() == name.lower():
+            return header.get('Value')
+    return None
+
+
+def _item_body(item):
+    try:
+        body = json.loads(item.get('Body') or '{}')
+    except (TypeError, ValueError):
+        body = {}
+    return body if isinstance(body, dict) else {}
+
+
+def _batch_message(client, item):
+    """The item's error in the service's words; redacted, as a service may echo what it was sent."""
+    body = _item_body(item)
+    text = body.get('ErrorMessage') or body.get('detail') or item.get('Body') or 'no detail'
+    hint = HINTS.get(401, '') if _item_code(item) == 401 else ''
+    return client.redact('batch item failed with %s: %s%s' % (item.get('Code'), text, hint))
+
+
+def _throttle_delay(client, item, sends):
+    server = retry_after(_item_header(item, 'Retry-After'))
+    if server is None:
+        server = body_retry_delay(_item_body(item))
+    if server is None:
+        return client.backoff(sends + 1)
+    return min(server, MAX_SERVER_DELAY) * random.uniform(1.0, 1.1)
+
+
+def _item_outcome(client, entry, item, tid, job):
+    """Settle one machine from its item of the batch's results."""
+    code = _item_code(item) if isinstance(item, dict) else None
+    if code is None:
+        _doubt(client, entry, 'the batch job %s gave no answer for it' % job, tid, acting_for=0)
+    elif code == 202:
+        _changed(entry, tid)
+        location = _item_header(item, 'Location')
+        entry['job'] = jobs.job_id(location) if location else None
+    elif 200 <= code < 300:
+        _changed(entry, tid)
+    elif code == 401:
+        _again(entry, _batch_message(client, item))  # not authenticated, so not acted on
+    elif code == 429:
+        _throttled(entry, _throttle_delay(client, item, entry['sends']))
+    elif code >= 500 or code == 0:
+        _doubt(client, entry, '%s (batch job %s)' % (_batch_message(client, item), job), tid, acting_for=0)
+    else:
+        _failed(entry, _batch_message(client, item), tid)
+
+
+def _batch_items(client, resp, chunk):
+    """(items of the batch's answer, job id) for a batch that was taken; None when in doubt."""
+    if resp.status != 202:  # answered synchronously after all
+        body = resp.body if isinstance(resp.body, dict) else {}
+        return body.get('Items') or [], None
+    jid = jobs.job_id(resp)
+    job = jobs.poll(client, [jid], parallelism=1)[jid] or {}
+    status = job.get('Status')
+    if status in jobs.DONE:
+        try:
+            body = jobs.results(client, jid)
+            return (body.get('Items') if isinstance(body, dict) else None) or [], jid
+        except CitrixCloudError as err:
+            why, acting = 'its batch job %s ended, but its results could not be read (%s)' % (jid, err), 0
+    elif status in ('Failed', 'Canceled'):
+        why, acting = 'its batch job %s ended %s: %s' % (jid, status, jobs.failure(job)), 0
+    else:  # the job outlived its life here: stop it, then go by the machines
+        acting = 0 if jobs.cancel(client, jid) else SERVICE_LIMIT
+        why = 'its batch job %s did not end within %d s (last status %s)' % (jid, jobs.JOB_LIFE, status)
+    for entry in chunk:
+        _doubt(client, entry, why, resp.transaction_id, acting_for=acting)
+    return None
+
+
+def _send_chunk(client, chunk, force):
+    """POST one batch and settle what its job's results settle."""
+    token = client.auth.token() if client.auth is not None else None
+    body = {'Items': [batch_item(i, e, force, token) for i, e in enumerate(chunk)]}
+    try:
+        resp = client.daas('POST', '/$batch', params={'async': 'true'}, json=body, expected=(200, 202),
+                           attempts=min(MAX_SENDS - e['sends'] for e in chunk))
+    except CitrixCloudError as err:
+        for entry in chunk:
+            entry['sends'] += err.sends
+            _error_outcome(client, entry, err)
+        return
+    for entry in chunk:
+        entry['sends'] += resp.sends
+    answer = _batch_items(client, resp, chunk)
+    if answer is None:
+        return
+    items, jid = answer
+    by_ref = dict((str(i.get('Reference')), i) for i in items if isinstance(i, dict))
+    for index, entry in enumerate(chunk):
+        _item_outcome(client, entry, by_ref.get(str(index)), resp.transaction_id, jid or 'answer')
+    if token and any(e.get('next', ('',))[0] == 'again' for e in chunk) and getattr(client.auth, 'can_refresh', False):
+        client.auth.invalidate(token)  # items refused 401: the token expired meanwhile
+
+
+def _send_batch(client, entries, force, parallelism):
+    chunks = [entries[i:i + BATCH_SIZE] for i in range(0, len(entries), BATCH_SIZE)]
+    # One request at a time per chunk (its POST, then its job), so at most `parallelism` in flight.
+    _report_crashes(client, chunks, client.parallel_map(lambda c: _send_chunk(client, c, force), chunks,
+                                                        workers=parallelism))
+
+
+TRANSPORTS = {'batch': _send_batch, 'parallel': _send_parallel}
+
+
+# ---------------------------------------------------------------- rounds, evidence, item jobs
+
+def _next_round(client, entries, throttled_for):
+    """The entries to send again (provably not taken, within budget) and how long to wait first."""
+    again, wait = [], 0.0
+    for entry in entries:
+        kind, detail = entry.pop('next', (None, None))
+        if kind == 'throttled' and throttled_for >= THROTTLE_PATIENCE:
+            _failed(entry, 'still throttled (429) after %d s of waiting, so the %s was not sent (the service did '
+                    'not take it): run the task again later' % (THROTTLE_PATIENCE, entry['action']))
+        elif kind == 'throttled':
+            again.append(entry)
+            wait = max(wait, detail)
+        elif kind == 'again' and entry['sends'] >= MAX_SENDS:
+            _failed(entry, '%s; the service did not take the %s in %d sends, so it was not sent again'
+                    % (detail, entry['action'], MAX_SENDS))
+        elif kind == 'again':
+            again.append(entry)
+    return again, wait
+
+
 def action_took(before, after):
-    """True when a re-read machine shows the action arrived, False when it shows it did not.
+    """True when a re-read machine shows the action arrived, False when it shows nothing yet.
 
     Any sign counts: an action pending, another power state, a newer hosting update (the
     hypervisor connection reported a power change: a reboot that already went through), a new
@@ -66,199 +311,60 @@ def _hosting_update(machine):
     return (machine.get('Hosting') or {}).get('LastHostingUpdateTime')
 
 
-def _confirm(client, machine, sleep=time.sleep):
-    """action_took after the re-reads of CONFIRM_DELAYS; None if the machine cannot be read."""
-    took = None
-    for delay in CONFIRM_DELAYS:
-        sleep(delay)
-        try:
-            after = daas.refresh_machines(client, [machine['Id']], fields=daas.MACHINE_FIELDS,
-                                          workers=1).get(machine['Id'])
-        except CitrixCloudError:
-            after = None
-        took = action_took(machine, after)
-        if took:
-            return True
-    return took
+def _no_evidence(entry, took):
+    seen = ('the machine shows no sign of it' if took is False else 'the machine could not be re-read')
+    return ('%s; %s, yet the service may have taken the %s, so it was not sent again: a re-run re-plans '
+            'from the machine\'s state' % (entry['doubt']['why'], seen, entry['action']))
 
 
-def _changed(entry, transaction_id=None, message=None):
-    # `sent` outlives a later wait time-out, which turns the result to failed: it still changed.
-    entry.update(result='changed', transaction_id=transaction_id, message=message, sent=True)
-
-
-def _failed(entry, message, transaction_id=None):
-    entry.update(result='failed', message=message, transaction_id=transaction_id)
-
-
-def resolve_uncertain(client, entry, err, resend, sleep=time.sleep):
-    """After an unanswered send: mark changed, fail, or return True when it is safe to resend."""
-    took = _confirm(client, entry['machine'], sleep=sleep)
-    if took:
-        _changed(entry, err.transaction_id,
-                 'no answer came back, but the machine shows the %s arrived' % entry['action'])
-        return False
-    if took is None:
-        _failed(entry, '%s; the machine could not be re-read to tell whether the %s arrived, so it '
-                'was not sent again' % (err, entry['action']), err.transaction_id)
-        return False
-    if not resend:
-        _failed(entry, '%s; the machine shows no sign of the %s after %d sends; not sent again'
-                % (err, entry['action'], MAX_SENDS), err.transaction_id)
-        return False
-    return True
-
-
-def send_one(client, entry, force, sleep=time.sleep):
-    """One machine's action by a single POST; fills the entry's result."""
-    action, machine = entry['action'], entry['machine']
-    for attempt in range(1, MAX_SENDS + 1):
-        try:
-            resp = client.daas('POST', power_path(machine['Id'], action),
-                               params=power_params(action, force), expected=(200, 202, 204))
-        except CitrixCloudError as err:
-            if err.uncertain and resolve_uncertain(client, entry, err, attempt < MAX_SENDS, sleep):
-                continue
-            if not err.uncertain:
-                _failed(entry, str(err), err.transaction_id)
-            return entry
-        _changed(entry, resp.transaction_id)
-        return entry
-    return entry
-
-
-def _send_parallel(client, entries, force, parallelism):
-    outcomes = client.parallel_map(lambda e: send_one(client, e, force), entries, workers=parallelism)
-    for entry, outcome in zip(entries, outcomes):
-        if isinstance(outcome, Exception):  # a bug or a failure outside HTTP: report, do not stop
-            _failed(entry, str(outcome))
-
-
-# ---------------------------------------------------------------- $batch
-
-def _batch_item(index, entry, force, headers):
-    # The service authenticates each item by its own Headers, not by the batch's.
-    query = '&'.join('%s=%s' % kv for kv in sorted(power_params(entry['action'], force).items()))
-    return {'Reference': str(index), 'Method': 'POST',
-            'RelativeUrl': power_path(entry['machine']['Id'], entry['action']) + '?' + query,
-            'Headers': [{'Name': k, 'Value': v} for k, v in sorted(headers.items())], 'Body': ''}
-
-
-def _item_code(item):
-    try:
-        return int(item.get('Code') or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _batch_message(client, item):
-    """The item's error in the service's words; redacted, as a service may echo what it was sent."""
-    try:
-        body = json.loads(item.get('Body') or '{}')
-    except ValueError:
-        body = {}
-    body = body if isinstance(body, dict) else {}
-    text = body.get('ErrorMessage') or body.get('detail') or item.get('Body') or 'no detail'
-    hint = HINTS.get(401, '') if _item_code(item) == 401 else ''
-    return client.redact('batch item failed with %s: %s%s' % (item.get('Code'), text, hint))
-
-
-def _post_batch(client, chunk, force, headers):
-    """POST one batch; (each entry's answer item or None, transaction id). Raises CitrixCloudError."""
-    body = {'Items': [_batch_item(i, e, force, headers) for i, e in enumerate(chunk)]}
-    resp = client.daas('POST', '/$batch', json=body, expected=(200,))
-    items = (resp.body or {}).get('Items') if isinstance(resp.body, dict) else None
-    answered = dict((str(i.get('Reference')), i) for i in items or [] if isinstance(i, dict))
-    return [answered.get(str(i)) for i in range(len(chunk))], resp.transaction_id
-
-
-def _batch_round(client, chunk, force, headers, refused_ok=True):
-    """POST one batch and settle what its answer settles.
-
-    Returns (to resend: provably not acted on, in doubt: (entry, why) pairs, refused with 401).
-    """
-    try:
-        items, tid = _post_batch(client, chunk, force, headers)
-    except CitrixCloudError as err:
-        if err.uncertain:  # the whole batch may or may not have arrived
-            return [], [(e, str(err)) for e in chunk], []
-        for entry in chunk:
-            _failed(entry, str(err), err.transaction_id)
-        return [], [], []
-    resend, doubt, refused = [], [], []
-    for entry, item in zip(chunk, items):
-        code = _item_code(item) if item else None
-        if item is None or code == 503:  # no answer, or one that does not prove it was not done
-            doubt.append((entry, 'the batch (Citrix-TransactionId %s) gave no clear answer for it' % tid))
-        elif 200 <= code < 300:
-            _changed(entry, tid)
-        elif code == 429:
-            resend.append(entry)  # throttled: not processed
-        elif code == 401 and refused_ok:
-            refused.append(entry)  # not authenticated, so not acted on
-        else:
-            _failed(entry, _batch_message(client, item), tid)
-    return resend, doubt, refused
-
-
-def _settle_doubts(client, doubts, parallelism):
-    """Re-read every machine in doubt at once, after each of CONFIRM_DELAYS; return those safe to resend.
-
-    A lost batch leaves up to BATCH_SIZE machines in doubt: reading them in parallel keeps its
-    cost near one re-read round rather than one per machine.
-    """
-    pending = [(entry, why, None) for entry, why in doubts]
-    for delay in CONFIRM_DELAYS:
-        if not pending:
-            break
-        time.sleep(delay)
-        fresh = daas.refresh_machines(client, [e['machine']['Id'] for e, _why, _took in pending],
-                                      fields=daas.MACHINE_FIELDS, workers=parallelism)
-        pending = [(e, why, action_took(e['machine'], fresh.get(e['machine']['Id']))) for e, why, _took in pending]
-        for entry, why, took in pending:
+def settle_doubts(client, entries, parallelism):
+    """Re-read each machine in doubt until it shows the action, or the service can no longer act."""
+    waiting = [e for e in entries if e.get('doubt')]
+    for delay in jobs.intervals(first=1.0, longest=10.0):
+        if not waiting:
+            return
+        fresh = daas.refresh_machines(client, [e['machine']['Id'] for e in waiting], fields=daas.MACHINE_FIELDS,
+                                      workers=parallelism)
+        now, still = client.clock(), []
+        for entry in waiting:
+            took = action_took(entry['machine'], fresh.get(entry['machine']['Id']))
             if took:
-                _changed(entry, None, '%s, but the machine shows the %s arrived' % (why, entry['action']))
-        pending = [p for p in pending if not p[2]]
-    for entry, why, took in pending:
-        if took is None:
-            _failed(entry, '%s; the machine could not be re-read to tell whether the %s arrived, so it was '
-                    'not sent again' % (why, entry['action']))
-    return [entry for entry, _why, took in pending if took is False]
+                _changed(entry, entry.get('transaction_id'), '%s, but the machine shows the %s arrived'
+                         % (entry['doubt']['why'], entry['action']))
+            elif entry['doubt']['until'] <= now:
+                _failed(entry, _no_evidence(entry, took))
+            else:
+                still.append(entry)
+        waiting = still
+        if waiting:
+            client.sleep(max(0.0, min(delay, min(e['doubt']['until'] for e in waiting) - now)))
 
 
-def _send_batch_chunk(client, chunk, force, parallelism):
-    """One batch of up to BATCH_SIZE; returns the entries to send again singly."""
-    headers = client.auth_headers()
-    resend, doubt, refused = _batch_round(client, chunk, force, headers)
-    if refused:
-        # Like a single call's 401: the token expired meanwhile; a fresh one, once, for those items.
-        fresh = client.auth_headers(rejected=headers)
-        more = _batch_round(client, refused, force, fresh, refused_ok=False)
-        resend, doubt = resend + more[0], doubt + more[1]
-    return resend + _settle_doubts(client, doubt, parallelism)
-
-
-def _send_batch(client, entries, force, parallelism):
-    chunks = [entries[i:i + BATCH_SIZE] for i in range(0, len(entries), BATCH_SIZE)]
-    leftovers = client.parallel_map(lambda c: _send_batch_chunk(client, c, force, parallelism), chunks,
-                                    workers=max(1, min(parallelism, len(chunks))))
-    resend = []
-    for chunk, left in zip(chunks, leftovers):
-        if isinstance(left, Exception):  # no token, or a bug: report, never send again
-            for entry in chunk:
-                if entry['result'] == 'act':
-                    _failed(entry, client.redact(str(left)))
-            continue
-        resend.extend(left)
-    # Items the batch did not take go one by one, with the same at-most-once rules.
-    _send_parallel(client, resend, force, parallelism)
-
-
-TRANSPORTS = {'batch': _send_batch, 'parallel': _send_parallel}
+def follow_item_jobs(client, entries, parallelism):
+    """Actions the service took as jobs of their own: report those whose job failed."""
+    by_job = dict((e['job'], e) for e in entries if e.get('job') and e['result'] == 'changed')
+    if not by_job:
+        return
+    for jid, job in jobs.poll(client, list(by_job), parallelism=parallelism).items():
+        status = (job or {}).get('Status')
+        if status in ('Failed', 'Canceled'):
+            entry = by_job[jid]
+            entry.update(result='failed', message='the service took the %s as job %s, which ended %s: %s'
+                         % (entry['action'], jid, status, jobs.failure(job)))
 
 
 def send_power_actions(client, entries, force=False, parallelism=10, how=DEFAULT_TRANSPORT):
-    """Send the planned actions of `entries` by `how`: 'batch' or 'parallel'."""
+    """Send the planned actions of `entries` by `how` ('batch' or 'parallel'); fill each result."""
     if how not in TRANSPORTS:
         raise ValueError('Unknown power transport %r; use one of %s.' % (how, ', '.join(TRANSPORTS)))
-    TRANSPORTS[how](client, entries, force, parallelism)
+    for entry in entries:
+        entry.setdefault('sends', 0)
+    todo, throttled_for = list(entries), 0.0
+    while todo:
+        TRANSPORTS[how](client, todo, force, parallelism)
+        todo, wait = _next_round(client, todo, throttled_for)
+        if todo and wait:
+            client.sleep(wait)
+            throttled_for += wait
+    settle_doubts(client, entries, parallelism)
+    follow_item_jobs(client, entries, parallelism)

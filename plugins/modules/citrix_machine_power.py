@@ -21,9 +21,17 @@ description:
   - Machines that cannot take the action (C(SupportedPowerActions) lacks it, or C(PowerState) is
     C(Unmanaged), C(NotSupported), C(Unknown), C(Unavailable) or C(VirtualMachineNotFound)) and
     machines with C(PowerActionPending) are skipped before any power call.
-  - Actions are sent in parallel (O(parallelism)) and each reaches a machine at most once. When an
-    answer is lost (connection dropped, time-out, 502/504), the machine is re-read; the action is
-    sent again only when the machine shows it did not arrive.
+  - Each machine gets its action at most once. It is sent again only where the service provably
+    did not take it (refused with 401, then with a fresh token; throttled with 429; a connection
+    refused before sending), at most 3 times. Any other outcome (no answer, a time-out, a 5xx) is
+    settled by evidence - the job's results, then the machine's C(PowerActionPending) and power
+    state - for as long as the service can still act on the request (90 seconds after the send, or
+    the life of its job). A machine still without evidence then is V(failed) with a message saying
+    the action may have been taken; it is never sent twice, and a re-run re-plans from the
+    machine's state.
+  - Throttling (429) is waited out for up to 300 seconds of waiting, whatever the number of tries:
+    a rate limit slows the task down rather than failing it.
+  - At most O(parallelism) requests are in flight at once, in every phase.
   - The task fails when any machine V(failed), after every other machine was acted on and reported.
 options:
   in_maintenance_mode:
@@ -76,7 +84,8 @@ options:
     default: 600
   parallelism:
     description:
-      - How many requests run at once; with O(transport=batch), how many batches.
+      - How many requests run at once, at most, in every phase (sends, job polls, re-reads); with
+        O(transport=batch), how many batches are in flight.
       - Hypervisor connections throttle power actions on their own (for example 10 new actions a
         minute); DaaS queues what they cannot start yet.
     type: int
@@ -84,12 +93,14 @@ options:
   transport:
     description:
       - How the power actions reach DaaS.
-      - V(batch) sends them through C(POST /cvad/manage/$batch), up to 100 machines a request; a
-        machine the batch did not take (throttled, or its answer lost and the machine shows no sign
-        of the action) is then sent a single call.
-      - V(parallel) sends one call per machine.
-      - Both reach each machine at most once. V(batch) needs one request per 100 machines instead of
-        one per machine, so it is the faster, also when the service throttles.
+      - V(batch) sends them as Citrix's own client does, C(POST /cvad/manage/$batch?async=true), up
+        to 100 machines a request, follows the job the service answers with and reads each
+        machine's answer from the job's results. A machine whose item was throttled or refused 401
+        goes in the next batch.
+      - V(parallel) sends one call per machine (a power call only queues the action, so it answers
+        quickly and needs no job).
+      - Both follow the same rules for sending again. V(batch) needs about one request per 100
+        machines instead of one per machine, so it is the faster, also when the service throttles.
     type: str
     choices: [batch, parallel]
     default: batch

@@ -22,9 +22,12 @@ REPO = HERE.parents[1]
 class Sim:
     """A running `python -m citrix_cloud_sim`, driven through its /_sim/ control room."""
 
-    def __init__(self, workdir, machines=0, faults=None, latency_ms=0, token_ttl=None, extra_args=()):
+    def __init__(self, workdir, machines=0, faults=None, latency_ms=0, token_ttl=None, extra_args=(),
+                 job_seconds=0.2):
         ready = Path(workdir) / "ready.json"
-        cmd = [sys.executable, "-m", "citrix_cloud_sim", "--port", "0", "--ready-file", str(ready)]
+        # Jobs (async $batch) short, so that tests stay fast; their length is the simulator's to vary.
+        cmd = [sys.executable, "-m", "citrix_cloud_sim", "--port", "0", "--ready-file", str(ready),
+               "--job-seconds", str(job_seconds)]
         if machines:
             cmd += ["--machines", str(machines)]
         if latency_ms:

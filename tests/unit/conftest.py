@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import threading
+import time
 
 import pytest
 
@@ -86,3 +87,15 @@ def make_client(api_url, sleeps):
                                      None if access_token else secret, access_token, cache=cache)
         return client
     return factory
+
+
+def answers(httpserver, path, responses, method=None):
+    """Serve `responses` in turn on `path` (the last one repeats); return the list of requests seen."""
+    seen = []
+
+    def handler(request):
+        seen.append((time.monotonic(), request))
+        return responses[min(len(seen), len(responses)) - 1]
+    kwargs = {'method': method} if method else {}
+    httpserver.expect_request(path, **kwargs).respond_with_handler(handler)
+    return seen

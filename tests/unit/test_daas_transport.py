@@ -1,9 +1,10 @@
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests for power action delivery: at most once per machine, whatever the transport.
+"""Unit tests for power action delivery: each machine's action sent once, whatever the service does.
 
-The client's own behaviour (which POSTs it resends) is tested with it; here a small
-stand-in plays the service so that every way an answer can go missing is exercised.
+The client's own behaviour (which POSTs it resends) is tested with it; here a small stand-in
+plays the service (async $batch, jobs, machines) on a fake clock, so that every way an answer can
+go missing is exercised without waiting.
 """
 from __future__ import annotations
 
@@ -19,38 +20,63 @@ from ansible_collections.citrix.cloud.plugins.module_utils._client import Citrix
 from ansible_collections.citrix.cloud.tests.unit.conftest import json_response
 
 
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch):
-    monkeypatch.setattr(transport, 'CONFIRM_DELAYS', (0, 0))
-    monkeypatch.setattr(transport.time, 'sleep', lambda s: None)
+class Auth:
+    can_refresh = True
+
+    def __init__(self):
+        self.n = 1
+
+    def token(self):
+        return 'tok-%d' % self.n
+
+    def invalidate(self, token):
+        if token == self.token():
+            self.n += 1
 
 
 class Service:
-    """Machines by id; `script` maps machine id -> what each POST to it does, in order:
-    'ok' (taken, answered), 'drop_after' (taken, no answer), 'drop_before' (not taken, no answer),
-    'fail' (400), 'unreadable' (taken, no answer, and GETs fail)."""
+    """Machines by id and a fake clock; `script` maps machine id (or '$batch') -> what each POST
+    to it does, in order: 'ok' (taken, answered), 'drop_after' (taken, no answer), 'lost' (no
+    answer, and the service never acts), 'refused' (connection refused before sending), 'fail'
+    (400), '401' and '429' (item refused), 'late' (no answer; the service acts `late` s later),
+    'job_fails' (item answered 202, its job then fails), 'unreadable' (taken, no answer, GETs fail)."""
 
-    def __init__(self, machines, script=None):
+    def __init__(self, machines, script=None, late=5.0):
         self.machines = dict((m['Id'], dict(m)) for m in machines)
         self.script = dict((k, list(v)) for k, v in (script or {}).items())
         self.unreadable = set(k for k, v in self.script.items() if 'unreadable' in v)
         self.received = []   # (machine id, action) the service acted on
-        self.posts = []
-        self.batches = []
-        self.token = 'tok-1'
-        self.expire_after = None  # batch items sent after this many are refused 401 (token expired)
-        self.map_calls = []
+        self.posts = []      # single power calls sent
+        self.batches = []    # $batch bodies sent
+        self.jobs = {}       # id -> (status, results)
+        self.auth = Auth()
+        self.now = 0.0
+        self.late = late
+        self.scheduled = []  # (time, machine id, action): the service acts late
+        self.workers = []    # `workers` of every parallel_map
+        self.gets = 0
 
-    def auth_headers(self, site_scoped=True, rejected=None):
-        if rejected and rejected['Authorization'] == 'CwsAuth Bearer=' + self.token:
-            self.token = 'tok-%d' % (int(self.token[4:]) + 1)
-        return {'Authorization': 'CwsAuth Bearer=' + self.token, 'Citrix-CustomerId': 'acme', 'Citrix-InstanceId': 'site'}
+    # -- the client's surface ----------------------------------------------------------------
+    def clock(self):
+        return self.now
 
-    def redact(self, text):
-        return text.replace(self.token, '********')
+    def sleep(self, seconds):
+        self.now += seconds
+        for when, machine_id, action in list(self.scheduled):
+            if when <= self.now:
+                self.scheduled.remove((when, machine_id, action))
+                self._take(machine_id, action)
+
+    @staticmethod
+    def backoff(attempt):
+        return 0.5 * attempt
+
+    @staticmethod
+    def redact(text):
+        return text
 
     def parallel_map(self, fn, items, workers=10):
-        self.map_calls.append((len(items), workers))
+        self.workers.append(workers)
         out = []
         for item in items:
             try:
@@ -59,63 +85,98 @@ class Service:
                 out.append(exc)
         return out
 
-    def _take(self, machine_id, action):
-        self.received.append((machine_id, action))
-        self.machines[machine_id]['PowerActionPending'] = True
-
-    def daas(self, method, path, params=None, json=None, expected=None, **_kw):
+    def daas(self, method, path, params=None, json=None, expected=None, attempts=None):
+        if method == 'GET' and path.startswith('/Jobs/'):
+            return self._job(path)
         if method == 'GET':
-            machine_id = path.rsplit('/', 1)[1]
+            self.gets += 1
+            machine_id = path.split('?')[0].rsplit('/', 1)[1]
             if machine_id in self.unreadable:
                 raise CitrixCloudError('down', status=503, method='GET', path=path)
             return Response(200, dict(self.machines[machine_id]), {}, 'tid-get')
         if path == '/$batch':
-            return self._batch(json)
+            return self._batch(json, params)
+        if path.endswith('$cancel'):
+            return Response(200, {'Status': 'Canceled'}, {}, 'tid-c')
         machine_id, verb = path.split('/')[2:]
-        self.posts.append((machine_id, verb))
-        what = (self.script.get(machine_id) or ['ok']).pop(0) if self.script.get(machine_id) else 'ok'
+        for sends in range(1, (attempts or 5) + 1):
+            self.posts.append((machine_id, verb))
+            what = self._next(machine_id)
+            if what != 'refused':
+                break
+        else:
+            raise CitrixCloudError('could not connect', method='POST', path=path, sends=sends)
+        return self._single(machine_id, verb[1:], what, path, sends)
+
+    # -- the service -------------------------------------------------------------------------
+    def _next(self, key):
+        return self.script[key].pop(0) if self.script.get(key) else 'ok'
+
+    def _take(self, machine_id, action):
+        self.received.append((machine_id, action))
+        self.machines[machine_id]['PowerActionPending'] = True
+
+    def _single(self, machine_id, action, what, path, sends):
         if what in ('ok', 'drop_after', 'unreadable'):
-            self._take(machine_id, verb[1:])
+            self._take(machine_id, action)
+        if what == 'late':
+            self.scheduled.append((self.now + self.late, machine_id, action))
         if what == 'fail':
             raise CitrixCloudError('Machine does not support specified power action.', status=400,
-                                   method='POST', path=path, transaction_id='tid-400')
-        if what != 'ok':
-            raise CitrixCloudError('no answer', method='POST', path=path, transaction_id='tid-x', uncertain=True)
-        return Response(200, None, {}, 'tid-%s' % machine_id)
+                                   method='POST', path=path, transaction_id='tid-400', sends=sends)
+        if what == '429':
+            raise CitrixCloudError('Rate limit exceeded', status=429, method='POST', path=path, sends=sends)
+        if what not in ('ok',):
+            raise CitrixCloudError('no answer', method='POST', path=path, transaction_id='tid-x',
+                                   uncertain=True, sends=sends)
+        return Response(200, None, {}, 'tid-%s' % machine_id, sends=sends)
 
-    def _batch(self, body):
+    def _batch(self, body, params):
+        assert params == {'async': 'true'}
         self.batches.append(body)
-        if self.script.get('$batch'):
-            what = self.script['$batch'].pop(0)
-            if what == 'drop_after':  # the service did every item, the answer got lost
-                for item in body['Items']:
-                    self._take(item['RelativeUrl'].split('/')[2], 'reboot')
+        what = self._next('$batch')
+        items = [self._item(item, what) for item in body['Items']]
+        if what in ('drop_after', 'lost', 'late'):
             raise CitrixCloudError('no answer', method='POST', path='/$batch', uncertain=True)
-        items = []
-        for item in body['Items']:
-            machine_id, verb = item['RelativeUrl'].split('?')[0].split('/')[2:]
-            if self._refused(item):
-                items.append({'Reference': item['Reference'], 'Code': 401,
-                              'Body': '{"ErrorMessage": "Invalid or expired bearer token."}'})
-                continue
-            what = (self.script.get(machine_id) or ['ok']).pop(0) if self.script.get(machine_id) else 'ok'
-            if what == 'ok':
-                self._take(machine_id, verb[1:])
-                items.append({'Reference': item['Reference'], 'Code': 200, 'Body': ''})
-            elif what == '429':
-                items.append({'Reference': item['Reference'], 'Code': 429, 'Body': ''})
-            elif what == 'fail':
-                items.append({'Reference': item['Reference'], 'Code': 400,
-                              'Body': '{"ErrorMessage": "Machine does not support specified power action."}'})
-        return Response(200, {'Items': items}, {}, 'tid-batch')
+        if what == 'job_failed':
+            return self._new_job('Failed', None)
+        return self._new_job('Complete', {'Items': items})
 
-    def _refused(self, item):
-        headers = dict((h['Name'], h['Value']) for h in item['Headers'])
-        if self.expire_after is not None:
-            if self.expire_after == 0 and headers['Authorization'].endswith('tok-1'):
-                return True
-            self.expire_after -= 1
-        return headers.get('Authorization') != 'CwsAuth Bearer=' + self.token
+    def _item(self, item, batch_what):
+        machine_id, verb = item['RelativeUrl'].split('?')[0].split('/')[2:]
+        ref = item['Reference']
+        if item['Headers'] != [{'Name': 'Authorization', 'Value': 'Bearer ' + self.auth.token()}]:
+            return {'Reference': ref, 'Code': 401, 'Body': '{"ErrorMessage": "Invalid or expired bearer token."}'}
+        if batch_what in ('lost', 'job_failed'):
+            return None
+        if batch_what == 'late':
+            self.scheduled.append((self.now + self.late, machine_id, verb[1:]))
+            return None
+        what = self._next(machine_id)
+        if what in ('ok', 'drop_after', 'job_fails'):
+            self._take(machine_id, verb[1:])
+        if what in ('401', '429'):
+            return {'Reference': ref, 'Code': int(what), 'Body': '', 'Headers': [{'Name': 'Retry-After', 'Value': '2'}]}
+        if what == 'fail':
+            return {'Reference': ref, 'Code': 400, 'Body': '{"ErrorMessage": "Machine does not support specified power action."}'}
+        if what == 'job_fails':
+            location = self._new_job('Failed', None).headers['Location']
+            return {'Reference': ref, 'Code': 202, 'Headers': [{'Name': 'Location', 'Value': location}]}
+        if what == '500':
+            return {'Reference': ref, 'Code': 500, 'Body': '{"ErrorMessage": "boom"}'}
+        return {'Reference': ref, 'Code': 200, 'Body': ''}
+
+    def _new_job(self, status, results):
+        jid = 'job-%d' % (len(self.jobs) + 1)
+        self.jobs[jid] = (status, results)
+        return Response(202, None, {'Location': 'https://api/cvad/manage/Jobs/' + jid}, 'tid-batch')
+
+    def _job(self, path):
+        parts = path.split('/')
+        status, results = self.jobs[parts[2]]
+        if len(parts) > 3:
+            return Response(200, results, {}, 'tid-r')
+        return Response(200, {'Id': parts[2], 'Status': status, 'ErrorString': 'hypervisor refused'}, {}, 'tid-j')
 
 
 def machines(n):
@@ -123,50 +184,68 @@ def machines(n):
              'PowerActionPending': False, 'SupportedPowerActions': ['Restart']} for i in range(n)]
 
 
-def run(service, how='parallel', force=False):
+def run(service, how='parallel', force=False, parallelism=10):
     entries = power.plan(list(service.machines.values()), 'restarted', force=force)
-    power.execute(service, entries, force=force, how=how)
+    power.execute(service, entries, force=force, how=how, parallelism=parallelism)
     return dict((e['machine']['Id'], e) for e in entries)
+
+
+def once_each(service, n):
+    return sorted(service.received) == [('m%d' % i, 'reboot') for i in range(n)]
 
 
 @pytest.mark.parametrize('how', ['parallel', 'batch'])
 def test_every_machine_gets_its_action_once(how):
     service = Service(machines(5))
     results = run(service, how)
-    assert sorted(service.received) == [('m%d' % i, 'reboot') for i in range(5)]
+    assert once_each(service, 5)
     assert all(e['result'] == 'changed' for e in results.values())
+    assert len(service.batches) == (1 if how == 'batch' else 0)
 
 
-def test_a_dropped_answer_after_the_action_is_not_resent():
-    service = Service(machines(2), {'m0': ['drop_after']})
+@pytest.mark.parametrize('how', ['parallel', 'batch'])
+def test_a_lost_answer_after_the_action_is_settled_by_the_machine_not_resent(how):
+    service = Service(machines(3), {'m0' if how == 'parallel' else '$batch': ['drop_after']})
+    results = run(service, how)
+    assert once_each(service, 3)
+    assert len(service.posts) == (3 if how == 'parallel' else 0) and len(service.batches) <= 1
+    assert results['m0']['result'] == 'changed' and 'arrived' in results['m0']['message']
+
+
+@pytest.mark.parametrize('how', ['parallel', 'batch'])
+def test_a_slow_service_that_acts_late_is_waited_for_never_resent(how):
+    """The answer is lost and the service acts 40 s later: the machine shows it, then it is changed."""
+    service = Service(machines(2), {'m0' if how == 'parallel' else '$batch': ['late']}, late=40.0)
+    results = run(service, how)
+    assert once_each(service, 2) if how == 'batch' else sorted(service.received) == [('m0', 'reboot'), ('m1', 'reboot')]
+    assert results['m0']['result'] == 'changed' and 40.0 <= service.now < transport.SERVICE_LIMIT
+
+
+@pytest.mark.parametrize('how', ['parallel', 'batch'])
+def test_no_evidence_until_the_service_can_no_longer_act_fails_without_a_resend(how):
+    service = Service(machines(2), {'m0' if how == 'parallel' else '$batch': ['lost']})
+    results = run(service, how)
+    assert ('m0', 'reboot') not in service.received
+    assert len(service.posts) == (2 if how == 'parallel' else 0) and len(service.batches) <= 1
+    assert service.now >= transport.SERVICE_LIMIT  # waited as long as the service could still act
+    message = results['m0']['message']
+    assert results['m0']['result'] == 'failed' and 'may have taken the reboot' in message and 're-run' in message
+    assert not power.any_changed([results['m0']])
+
+
+def test_a_connection_refused_before_sending_is_sent_again_within_the_budget():
+    service = Service(machines(2), {'m0': ['refused', 'ok'], 'm1': ['refused'] * 5})
     results = run(service)
-    assert service.received.count(('m0', 'reboot')) == 1
-    assert service.posts.count(('m0', '$reboot')) == 1
-    assert results['m0']['result'] == 'changed'
-    assert 'arrived' in results['m0']['message']
-
-
-def test_a_send_provably_not_taken_is_sent_again():
-    service = Service(machines(1), {'m0': ['drop_before', 'ok']})
-    results = run(service)
-    assert service.posts.count(('m0', '$reboot')) == 2
-    assert service.received == [('m0', 'reboot')]
-    assert results['m0']['result'] == 'changed'
-
-
-def test_sends_stop_after_max_sends_and_fail_honestly():
-    service = Service(machines(1), {'m0': ['drop_before'] * 5})
-    results = run(service)
-    assert service.posts.count(('m0', '$reboot')) == transport.MAX_SENDS
-    assert results['m0']['result'] == 'failed' and 'not sent again' in results['m0']['message']
+    assert service.posts.count(('m0', '$reboot')) == 2 and results['m0']['result'] == 'changed'
+    assert service.posts.count(('m1', '$reboot')) == transport.MAX_SENDS
+    assert results['m1']['result'] == 'failed' and 'could not connect' in results['m1']['message']
 
 
 def test_a_machine_that_cannot_be_reread_is_not_sent_again():
     service = Service(machines(1), {'m0': ['unreadable']})
     results = run(service)
     assert service.posts == [('m0', '$reboot')]
-    assert results['m0']['result'] == 'failed'
-    assert 'could not be re-read' in results['m0']['message']
+    assert results['m0']['result'] == 'failed' and 'could not be re-read' in results['m0']['message']
 
 
 def test_a_refusal_fails_that_machine_only_with_message_and_transaction_id():
@@ -183,60 +262,77 @@ def test_force_goes_in_the_query():
     assert transport.power_path('DEMOLAB\\X', 'reboot') == '/Machines/DEMOLAB%7CX/$reboot'
 
 
-def test_batch_resends_throttled_items_singly_and_reports_refusals():
-    service = Service(machines(3), {'m0': ['429'], 'm2': ['fail']})
+def test_batch_items_carry_exactly_one_header_the_bearer_token():
+    service = Service(machines(2))
+    run(service, 'batch')
+    item = service.batches[0]['Items'][0]
+    assert item['Headers'] == [{'Name': 'Authorization', 'Value': 'Bearer tok-1'}]
+    assert item['RelativeUrl'] == '/Machines/m0/$reboot?detailResponseRequired=false' and item['Method'] == 'POST'
+
+
+def test_batch_throttled_items_go_in_the_next_batch_after_the_delay_and_refusals_are_reported():
+    service = Service(machines(3), {'m0': ['429', '429'], 'm2': ['fail']})
     results = run(service, 'batch')
     assert sorted(service.received) == [('m0', 'reboot'), ('m1', 'reboot')]
-    assert service.posts == [('m0', '$reboot')]
+    assert [len(b['Items']) for b in service.batches] == [3, 1, 1] and service.posts == []
+    assert service.now >= 4.0  # Retry-After: 2, twice
+    assert results['m0']['result'] == 'changed'
     assert results['m2']['result'] == 'failed' and 'does not support' in results['m2']['message']
-    items = service.batches[0]['Items']
-    assert items[0]['RelativeUrl'] == '/Machines/m0/$reboot?detailResponseRequired=false'
 
 
-def test_batch_is_chunked(monkeypatch):
+def test_steady_throttling_is_waited_out_by_time_then_fails_as_not_sent():
+    service = Service(machines(1), {'m0': ['429'] * 1000})
+    results = run(service, 'batch')
+    assert service.received == [] and service.now >= transport.THROTTLE_PATIENCE
+    assert len(service.batches) > transport.MAX_SENDS  # throttled sends are not counted
+    assert results['m0']['result'] == 'failed' and 'was not sent' in results['m0']['message']
+
+
+def test_items_refused_401_get_a_fresh_token_and_only_they_are_resent():
+    service = Service(machines(3), {'m1': ['401']})
+    results = run(service, 'batch')
+    assert once_each(service, 3)
+    assert [len(b['Items']) for b in service.batches] == [3, 1]
+    assert service.batches[1]['Items'][0]['Headers'] == [{'Name': 'Authorization', 'Value': 'Bearer tok-2'}]
+    assert all(e['result'] == 'changed' for e in results.values())
+
+
+def test_items_refused_401_every_time_stop_at_the_budget():
+    service = Service(machines(1), {'m0': ['401'] * 10})
+    results = run(service, 'batch')
+    assert len(service.batches) == transport.MAX_SENDS and service.received == []
+    assert results['m0']['result'] == 'failed' and 'failed with 401' in results['m0']['message']
+
+
+def test_an_item_taken_as_its_own_job_that_fails_is_reported():
+    service = Service(machines(2), {'m0': ['job_fails']})
+    results = run(service, 'batch')
+    assert results['m0']['result'] == 'failed' and 'hypervisor refused' in results['m0']['message']
+    assert results['m1']['result'] == 'changed'
+
+
+def test_a_failed_batch_job_or_an_item_5xx_is_settled_by_the_machines():
+    service = Service(machines(2), {'$batch': ['job_failed']})
+    results = run(service, 'batch')
+    assert service.received == [] and len(service.batches) == 1
+    assert all(e['result'] == 'failed' and 'ended Failed' in e['message'] for e in results.values())
+    assert service.now < 5  # the job is over: the service can no longer act, no long wait
+    service = Service(machines(2), {'m0': ['500']})
+    results = run(service, 'batch')
+    assert results['m0']['result'] == 'failed' and 'boom' in results['m0']['message']
+
+
+def test_batch_is_chunked_and_every_phase_stays_within_parallelism(monkeypatch):
     monkeypatch.setattr(transport, 'BATCH_SIZE', 2)
-    service = Service(machines(5))
-    run(service, 'batch')
+    service = Service(machines(5), {'$batch': ['ok', 'lost']})
+    run(service, 'batch', parallelism=3)
     assert [len(b['Items']) for b in service.batches] == [2, 2, 1]
-    assert len(service.received) == 5
+    assert service.workers and max(service.workers) <= 3
 
 
 def test_transport_is_chosen_by_name():
-    service = Service(machines(2))
-    run(service, how='batch')
-    assert len(service.batches) == 1
     with pytest.raises(ValueError, match='Unknown power transport'):
         run(Service(machines(1)), how='carrier-pigeon')
-
-
-def test_each_batch_item_carries_its_own_authorization_customer_and_site():
-    service = Service(machines(2))
-    run(service, 'batch')
-    for item in service.batches[0]['Items']:
-        assert item['Headers'] == [{'Name': 'Authorization', 'Value': 'CwsAuth Bearer=tok-1'},
-                                   {'Name': 'Citrix-CustomerId', 'Value': 'acme'},
-                                   {'Name': 'Citrix-InstanceId', 'Value': 'site'}]
-
-
-def test_items_refused_401_get_a_fresh_token_once_and_only_they_are_resent():
-    service = Service(machines(5))
-    service.expire_after = 2  # the token expires while the service works through the batch
-    results = run(service, 'batch')
-    assert sorted(service.received) == [('m%d' % i, 'reboot') for i in range(5)]
-    assert [len(b['Items']) for b in service.batches] == [5, 3]
-    assert service.batches[1]['Items'][0]['Headers'][0]['Value'] == 'CwsAuth Bearer=tok-2'
-    assert service.posts == [] and all(e['result'] == 'changed' for e in results.values())
-
-
-def test_items_refused_401_twice_fail_without_the_token():
-    service = Service(machines(2))
-    service.auth_headers = lambda site_scoped=True, rejected=None: {
-        'Authorization': 'CwsAuth Bearer=old', 'Citrix-CustomerId': 'acme', 'Citrix-InstanceId': 'site'}
-    results = run(service, 'batch')
-    assert len(service.batches) == 2 and service.received == [] and service.posts == []
-    for entry in results.values():
-        assert entry['result'] == 'failed' and 'failed with 401' in entry['message']
-        assert 'access token was rejected' in entry['message'] and 'old' not in entry['message']
 
 
 @pytest.mark.parametrize('before,after,took', [
@@ -253,25 +349,6 @@ def test_items_refused_401_twice_fail_without_the_token():
 ])
 def test_action_took(before, after, took):
     assert transport.action_took(before, after) is took
-
-
-@pytest.mark.parametrize('lost', ['drop_after', 'drop_before'])
-def test_a_lost_batch_answer_is_settled_machine_by_machine(lost, monkeypatch):
-    slept = []
-    monkeypatch.setattr(transport.time, 'sleep', slept.append)
-    service = Service(machines(30), {'$batch': [lost]})
-    entries = power.plan(list(service.machines.values()), 'restarted')
-    power.execute(service, entries, how='batch', parallelism=7)
-    assert sorted(service.received) == sorted(('m%d' % i, 'reboot') for i in range(30))
-    assert all(e['result'] == 'changed' for e in entries)
-    # Taken: nothing resent. Not taken: each resent once, singly.
-    assert len(service.posts) == (0 if lost == 'drop_after' else 30)
-    # The 30 machines are re-read together, `parallelism` at once: one round per confirm delay
-    # (taken: the first round shows it), not one machine after another.
-    rounds = 1 if lost == 'drop_after' else len(transport.CONFIRM_DELAYS)
-    assert slept == list(transport.CONFIRM_DELAYS[:rounds])
-    resend_round = 1 if lost == 'drop_before' else 0
-    assert service.map_calls.count((30, 7)) == rounds + resend_round
 
 
 def test_wait_polls_with_growing_sleeps_until_the_target_then_fails_the_stragglers():

@@ -1,0 +1,65 @@
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Async jobs against a real local server: polling, results, cancelling."""
+
+from __future__ import annotations
+
+import pytest
+
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+from ansible_collections.citrix.cloud.tests.unit.conftest import SITE, answers, json_response
+
+
+def job_server(httpserver, statuses):
+    seen = answers(httpserver, '/cvad/manage/Jobs/j-1', [json_response({'Id': 'j-1', 'Status': s,
+                                                                        'ErrorString': 'disk full'})
+                                                         for s in statuses])
+    cancels = answers(httpserver, '/cvad/manage/Jobs/j-1/$cancel', [WerkzeugResponse('', status=204)])
+    return seen, cancels
+
+
+def test_wait_for_job_polls_with_growing_interval(make_client, token_endpoint, httpserver, sleeps):
+    seen, cancels = job_server(httpserver, ['NotStarted', 'InProgress', 'InProgress', 'Complete'])
+    job = jobs.wait(make_client(), 'https://api.cloud.com/cvad/manage/Jobs/j-1')
+    assert job['Status'] == 'Complete' and len(seen) == 4 and not cancels
+    assert sleeps == sorted(sleeps) and sleeps[0] < sleeps[-1]
+    assert seen[0][1].headers['Citrix-InstanceId'] == SITE
+
+
+def test_wait_for_job_failed(make_client, token_endpoint, httpserver):
+    job_server(httpserver, ['InProgress', 'Failed'])
+    with pytest.raises(CitrixCloudError, match='job j-1 failed: disk full'):
+        jobs.wait(make_client(), '/cvad/manage/Jobs/j-1')
+
+
+def test_wait_for_job_cancels_on_timeout(make_client, token_endpoint, httpserver):
+    seen, cancels = job_server(httpserver, ['InProgress'])
+    now = [0.0]
+
+    def fake_sleep(seconds):
+        now[0] += seconds
+    client = make_client(sleep=fake_sleep)
+    client.clock = lambda: now[0]
+    with pytest.raises(CitrixCloudError, match='did not finish within 60 s'):
+        jobs.wait(client, '/cvad/manage/Jobs/j-1', timeout=60)
+    assert len(cancels) == 1 and cancels[0][1].method == 'POST'
+    assert 3 <= len(seen) <= 12
+
+
+def test_poll_many_jobs_until_each_ends(make_client, token_endpoint, httpserver, sleeps):
+    one = answers(httpserver, '/cvad/manage/Jobs/a', [json_response({'Status': 'InProgress'}),
+                                                      json_response({'Status': 'Complete'})])
+    two = answers(httpserver, '/cvad/manage/Jobs/b', [json_response({'Status': 'Failed', 'ErrorString': 'x'})])
+    last = jobs.poll(make_client(), ['a', 'b'], parallelism=2)
+    assert last['a']['Status'] == 'Complete' and last['b']['Status'] == 'Failed'
+    assert len(one) == 2 and len(two) == 1  # an ended job is not asked again
+
+
+def test_job_id_from_location():
+    assert jobs.job_id('https://api.cloud.com/cvad/manage/Jobs/j-1') == 'j-1'
+    assert jobs.job_id('/cvad/manage/Jobs/j-2/') == 'j-2'
+    with pytest.raises(CitrixCloudError, match='no Location'):
+        jobs.job_id('')
