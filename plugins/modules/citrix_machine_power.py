@@ -29,8 +29,8 @@ description:
     the life of its job). A machine still without evidence then is V(failed) with a message saying
     the action may have been taken; it is never sent twice, and a re-run re-plans from the
     machine's state.
-  - Throttling (429) is waited out for up to 300 seconds of waiting, whatever the number of tries:
-    a rate limit slows the task down rather than failing it.
+  - Throttling (429) is waited out for up to 300 seconds of waiting, whatever the number of tries,
+    so a rate limit slows the task down rather than failing it.
   - At most O(parallelism) requests are in flight at once, in every phase.
   - The task fails when any machine V(failed), after every other machine was acted on and reported.
 options:

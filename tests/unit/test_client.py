@@ -315,8 +315,6 @@ def test_paging_stops_on_a_repeated_token(make_client, token_endpoint, httpserve
     assert len(seen) == 2
 
 
-
-
 def test_parallel_map_keeps_order_and_returns_exceptions(make_client, token_endpoint, httpserver):
     answers(httpserver, '/cvad/manage/me', [json_response({'ok': 1})])
     client = make_client()
