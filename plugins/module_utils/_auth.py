@@ -5,8 +5,9 @@
 
 A provider is what CitrixCloudClient calls `auth`; it has
   token()            a valid bearer token (thread-safe; fetches when needed)
-  invalidate(token)  the service answered 401 to `token`: forget it
-  can_refresh        whether invalidate() can lead to a new token
+  invalidate(token)  the service answered 401 to `token`: forget it; True when a fresh token
+                     may be had (False: retrying is pointless)
+  can_refresh        whether invalidate() can ever lead to a new token
   expires_at         epoch seconds, when known
 `GivenToken` hands out a token got elsewhere. `FetchedToken` is the base of providers that get
 tokens from an endpoint, reusing them through the shared token cache (_token_cache); a
@@ -16,6 +17,7 @@ subclass implements `fetch()`. `ClientCredentials` is Citrix Cloud's API client 
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import threading
 import time
@@ -71,11 +73,15 @@ class GivenToken:
         return self.access_token
 
     def invalidate(self, token):
-        pass
+        return False
 
 
 class FetchedToken:
     """Tokens from an endpoint, kept in memory and in the shared cache; thread-safe.
+
+    One run asks for a token one thread at a time, and remembers a failure: a refusal or a
+    service that stayed down through the retries fails every later call at once, without another
+    request. A 401 gets one fresh token per run: a fresh token refused too fails the run.
 
     Subclasses implement fetch() -> token_entry(...). `key_parts` identify the caller in the cache
     (hashed; include the secret, so another secret never gets this token) and `secret` encrypts it.
@@ -92,11 +98,17 @@ class FetchedToken:
         self._lock = threading.Lock()
         self._token = None
         self._lifetime = DEFAULT_LIFETIME
+        self._failure = None  # the CitrixCloudError that ends this run's token requests
+        self._renewed = False  # a 401 has already cost a fresh token
         if secret:
             client.secrets.add(secret)
 
     def fetch(self):
         raise NotImplementedError
+
+    def refused_message(self):
+        """What to say when a fresh token is refused too; subclasses name their credentials."""
+        return 'the service refused a freshly issued token too: the credentials cannot call this API'
 
     @property
     def cache_file(self):
@@ -104,18 +116,34 @@ class FetchedToken:
 
     def token(self):
         with self._lock:
+            if self._failure is not None:
+                raise copy.copy(self._failure)  # a copy: threads raise it at once
             if not (self._token and self._fresh(self.expires_at, self._lifetime)):
-                self._use((self._load() or self._fetch_shared()) if self.cache else self.fetch())
+                try:
+                    self._use((self._load() or self._fetch_shared()) if self.cache else self.fetch())
+                except CitrixCloudError as exc:
+                    self._failure = exc
+                    raise
             return self._token
 
     def invalidate(self, token):
-        """Forget a token the service refused, unless another thread already replaced it."""
+        """Forget a token the service refused, unless another thread already replaced it.
+
+        True when a fresh token may be had; False once a fresh token was refused too.
+        """
         with self._lock:
+            if self._failure is not None:
+                return False
             if token != self._token:
-                return
+                return True  # already replaced (or being replaced) by another thread
             self._token = None
             if self.cache:
                 self.cache.locked(lambda: self.cache.drop(token), unlocked=lambda: None)
+            if self._renewed:
+                self._failure = CitrixCloudError(self.refused_message(), status=401)
+                return False
+            self._renewed = True
+            return True
 
     def _use(self, entry):
         self._token = entry['access_token']
@@ -158,8 +186,8 @@ class ClientCredentials(FetchedToken):
             resp = self.client.request('POST', self.token_url, data=form, auth=False, idempotent=True)
         except CitrixCloudError as exc:
             if exc.status in (400, 401, 403, 404):
-                exc.message = 'Citrix Cloud refused the API client credentials (%s): %s' % (
-                    exc.message, CREDENTIALS_HINT)
+                exc.message = 'Citrix Cloud refused the credentials of API client %s (%s): %s' % (
+                    self.client_id, exc.message, CREDENTIALS_HINT)
             raise
         body = resp.body if isinstance(resp.body, dict) else {}
         if not body.get('access_token'):
@@ -167,6 +195,10 @@ class ClientCredentials(FetchedToken):
                                    % (resp.status, CREDENTIALS_HINT), status=resp.status,
                                    transaction_id=resp.transaction_id)
         return token_entry(body['access_token'], parse_expires_in(body.get('expires_in')), self.clock)
+
+    def refused_message(self):
+        return ('Citrix Cloud refused a freshly issued token of API client %s too (401): check that the client '
+                'still exists and has access to this customer_id' % self.client_id)
 
 
 def token_provider(client, token_url, client_id=None, client_secret=None, access_token=None, cache=True,

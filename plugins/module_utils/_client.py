@@ -342,9 +342,9 @@ class CitrixCloudClient:
             log.debug('%s %s -> %s (%s)', method, url_path(url), status, response_tid(resp, tid))
             if status == 401 and token and not refreshed and getattr(self.auth, 'can_refresh', False):
                 refreshed = True  # a token may be revoked or expire early: one fresh one, once
-                self.auth.invalidate(token)
-                attempt -= 1  # refused unread: not a try of the call
-                continue
+                if self.auth.invalidate(token):
+                    attempt -= 1  # refused unread: not a try of the call
+                    continue
             wanted = status in expected if expected is not None else status < 300
             if wanted:
                 return Response(status, body, resp.headers, response_tid(resp, tid), sends=attempt)

@@ -99,3 +99,50 @@ def test_token_endpoint_429_and_5xx_are_retried(httpserver, make_client, sleeps)
     httpserver.expect_request(TOKEN_PATH, method='POST').respond_with_handler(lambda request: answers.pop(0))
     assert make_client().auth.token() == 'tok-ok'
     assert len(sleeps) == 2
+
+
+# -- one run, one answer: a failure is not asked again per item -------------------------------
+
+def many_calls(client, count=40):
+    """`count` calls at once, as a module acting on `count` machines makes them."""
+    return client.parallel_map(lambda n: client.request('GET', client.endpoints.daas + '/me'), range(count),
+                               workers=10)
+
+
+def test_refused_credentials_cost_one_token_request_for_forty_items(httpserver, make_client):
+    httpserver.expect_request(TOKEN_PATH, method='POST').respond_with_response(json_response(
+        {'error': 'invalid_client', 'error_description': 'Invalid client credentials.'}, status=400))
+    outcomes = many_calls(make_client())
+    assert len(httpserver.log) == 1
+    assert all(isinstance(o, CitrixCloudError) for o in outcomes)
+    text = str(outcomes[-1])
+    assert 'API client %s' % CLIENT_ID in text and 'Invalid client credentials.' in text
+    assert SECRET not in text
+
+
+def test_token_endpoint_down_costs_one_retry_budget(httpserver, make_client, sleeps):
+    httpserver.expect_request(TOKEN_PATH, method='POST').respond_with_response(
+        json_response({'detail': 'Service unavailable'}, status=503))
+    outcomes = many_calls(make_client(retries=3))
+    assert len(httpserver.log) == 3 and len(sleeps) == 2  # the budget once, not once per item
+    assert all(isinstance(o, CitrixCloudError) and o.status == 503 for o in outcomes)
+
+
+def test_persistent_401_costs_at_most_one_fresh_token(httpserver, make_client, token_endpoint):
+    httpserver.expect_request('/cvad/manage/me').respond_with_response(json_response(
+        {'ErrorMessage': 'Invalid or expired bearer token.'}, 401))
+    outcomes = many_calls(make_client())
+    assert token_endpoint.count == 2  # the first token and one fresh one, not one per call
+    assert all(isinstance(o, CitrixCloudError) for o in outcomes)
+    assert any('401' in str(o) for o in outcomes)
+
+
+def test_a_fresh_token_refused_too_ends_the_run(make_client, token_endpoint):
+    client = make_client()
+    assert client.auth.invalidate(client.auth.token()) is True  # revoked: one fresh token
+    fresh = client.auth.token()
+    assert fresh == 'tok-2'
+    assert client.auth.invalidate(fresh) is False
+    with pytest.raises(CitrixCloudError, match='freshly issued token of API client %s' % CLIENT_ID):
+        client.auth.token()
+    assert token_endpoint.count == 2
