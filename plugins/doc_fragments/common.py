@@ -67,13 +67,14 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds to wait for each HTTP request, from 1 to 3600.
     type: int
     default: 30
   retries:
     description:
       - How many times, in all, a request is tried when it fails in a way worth retrying
-        (throttling, a busy or unreachable service). Delays grow exponentially and honour C(Retry-After).
+        (throttling, a busy or unreachable service), the first try included: V(0) and V(1) both mean one
+        try and no retry. From 0 to 20. Delays grow exponentially and honour C(Retry-After).
       - A request that changes something is only sent again when the service provably did not take it.
     type: int
     default: 5
@@ -263,12 +264,13 @@ options:
         key: ca_path
   timeout:
     description:
-      - Seconds to wait for each HTTP request.
+      - Seconds to wait for each HTTP request, from 1 to 3600.
     type: int
     default: 30
   retries:
     description:
-      - How many times, in all, a request is tried when it fails in a way worth retrying.
+      - How many times, in all, a request is tried when it fails in a way worth retrying, the first try
+        included (V(0) and V(1) both mean one try). From 0 to 20.
     type: int
     default: 5
   token_cache:

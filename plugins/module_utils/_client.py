@@ -171,20 +171,27 @@ def body_retry_delay(body):
 
 
 def retry_after(value, now=None):
-    """Seconds from a `Retry-After` header (delta-seconds or HTTP-date), or None."""
+    """Seconds from a `Retry-After` header (delta-seconds or HTTP-date), or None when it gives no hint."""
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return seconds if seconds >= 0 else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     if when is None:
         return None
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+    try:
+        wait = when.timestamp() - (now if now is not None else time.time())
+    except (OverflowError, ValueError):
+        return None
+    # A date already past (a skewed clock, a cached answer) is no hint: back off as usual.
+    return wait if wait > 0 else None
 
 
 def backoff_delay(attempt, base=0.5, cap=30.0):
@@ -330,6 +337,11 @@ class CitrixCloudClient:
             try:
                 resp = self.session.request(method, url, params=params, json=json, data=data, headers=hdrs,
                                             timeout=self.timeout, verify=self.verify, allow_redirects=False)
+            except (requests.exceptions.InvalidHeader, requests.exceptions.InvalidURL) as exc:
+                # refused by requests before sending: nothing to retry and no transaction id to name
+                raise self._error('not sent: %s is not valid in a request (%s)' % (
+                    'a header value' if isinstance(exc, requests.exceptions.InvalidHeader) else 'the URL',
+                    type(exc).__name__), method, url)
             except requests.exceptions.RequestException as exc:
                 safe = not_sent(exc)
                 if attempt < limit and (safe or idempotent) and not _is_ssl(exc):

@@ -15,7 +15,7 @@ import re
 from urllib.parse import quote
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing, list_items
-from ansible_collections.citrix.cloud.plugins.module_utils._module import snake
+from ansible_collections.citrix.cloud.plugins.module_utils._module import LISTED, listed, snake
 
 POWER_STATES = (
     'Unknown', 'Unmanaged', 'Unavailable', 'Off', 'On', 'Suspended', 'TurningOn', 'TurningOff',
@@ -121,9 +121,9 @@ def pick_site(sites):
     if not sites:
         raise ValueError('No DaaS site is visible to this API client; check that the customer has '
                          'Citrix DaaS and that the client has access to it.')
-    listed = ', '.join('%s (%s)' % (s.get('Name'), s.get('Id')) for s in sites)
+    choices = listed('%s (%s)' % (s.get('Name'), s.get('Id')) for s in sites)
     raise ValueError('This customer has %d DaaS sites: %s. Set site_id (or CITRIX_SITE_ID) to one '
-                     'of these ids.' % (len(sites), listed))
+                     'of these ids.' % (len(sites), choices))
 
 
 def get_me(client):
@@ -259,7 +259,7 @@ def _check_all_found(names, machines, in_pools, misses):
         # the 404's transaction id lets Citrix support find the call that answered "no such machine"
         shown = [n + (' (Citrix-TransactionId %s)' % misses[n] if misses.get(n) else '') for n in missing]
         raise ValueError('No machine %s: %s.' % (
-            'of that catalog/delivery group matches' if in_pools else 'exists with name or id', ', '.join(shown)))
+            'of that catalog/delivery group matches' if in_pools else 'exists with name or id', listed(shown)))
 
 
 def select_machines(client, names=None, catalog=None, delivery_group=None, fields=MACHINE_FIELDS,
@@ -355,17 +355,17 @@ def summarize(results):
     return summary
 
 
-def failure_message(results, summary, noun='machines', label='name', limit=None):
-    """'2 of 5 machines failed: A: why; B: why', naming at most `limit` of them (all if None)."""
+def failure_message(results, summary, noun='machines', label='name', limit=LISTED):
+    """'2 of 5 machines failed: A: why; B: why', naming at most `limit` of them."""
     failed = [r for r in results if r['result'] == 'failed']
-    shown = failed if limit is None else failed[:limit]
+    shown = failed[:limit]
     text = '; '.join('%s: %s' % (r[label], r['message']) for r in shown)
     if len(failed) > len(shown):
         text += ' (and %d more)' % (len(failed) - len(shown))
     return '%d of %d %s failed: %s' % (summary['failed'], summary['total'], noun, text)
 
 
-def exit_with_results(module, results, noun='machines', label='name', changed=None, limit=None):
+def exit_with_results(module, results, noun='machines', label='name', changed=None, limit=LISTED):
     """Report per-item results and their summary: fail_json (same keys) when any failed.
 
     `changed` defaults to whether any item changed.

@@ -30,7 +30,8 @@ CUSTOMER_ID_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$')
 
 def check_customer_id(customer_id):
     """Raise ValueError unless customer_id looks like a Citrix Cloud customer id."""
-    if not customer_id or not CUSTOMER_ID_RE.match(customer_id):
+    # fullmatch: `$` would let a trailing newline through into the Citrix-CustomerId header
+    if not isinstance(customer_id, str) or not CUSTOMER_ID_RE.fullmatch(customer_id):
         raise ValueError(
             'customer_id %r is not a Citrix Cloud customer id: expected letters, digits, "-" or "_" '
             '(the "CCID" shown under Identity and Access Management > API Access)' % (customer_id,))
@@ -39,6 +40,8 @@ def check_customer_id(customer_id):
 
 def check_api_url(api_url):
     """Return api_url without a trailing slash; raise ValueError unless it is an http(s) base URL."""
+    if re.search(r'[\x00-\x1f\x7f]', api_url or ''):  # urlsplit would drop CR, LF and tab silently
+        raise ValueError('api_url %r contains a control character' % (api_url,))
     parts = urlsplit(api_url or '')
     if parts.scheme not in ('http', 'https') or not parts.netloc or parts.query or parts.fragment:
         raise ValueError('api_url %r must be an http:// or https:// base URL without query or fragment'

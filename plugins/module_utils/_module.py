@@ -92,16 +92,70 @@ def shared_argspec(daas=False):
     return spec
 
 
+# Options whose values go into a header or a URL: a control character there would split a header
+# (CR, LF), be cut short or sent raw (NUL), so it is refused before any call.
+WIRE_OPTIONS = ('customer_id', 'client_id', 'client_secret', 'access_token', 'api_url', 'site_id',
+                'region', 'username', 'password')
+SECRET_OPTIONS = ('client_secret', 'access_token', 'password')
+ENV_VARS = dict(client_id='CITRIX_CLIENT_ID', client_secret='CITRIX_CLIENT_SECRET', access_token='CITRIX_ACCESS_TOKEN')
+CONTROL_RE = re.compile(r'[\x00-\x1f\x7f]')
+# (lowest, highest, unit) of the numeric options: beyond them a value is a mistake, not a wish.
+BOUNDS = dict(
+    timeout=(1, 3600, 'seconds per request'),
+    retries=(0, 20, 'tries in all; 0 and 1 both mean one try'),
+    wait_timeout=(1, 86400, 'seconds'),
+    parallelism=(1, 100, 'requests at once'),
+)
+LISTED = 10  # a message names this many items of a list, and counts the rest
+
+
+def listed(items, limit=LISTED):
+    """'a, b, c' for a few items; 'a, ... j and 990 more' beyond `limit`, so a message stays readable."""
+    items = [str(item) for item in items]
+    text = ', '.join(items[:limit])
+    if len(items) > limit:
+        text += ' and %d more' % (len(items) - limit)
+    return text
+
+
+def check_no_control(params, names=WIRE_OPTIONS):
+    """Raise ValueError naming the first option in `names` whose value holds a control character."""
+    for name in names:
+        value = params.get(name)
+        if isinstance(value, str) and CONTROL_RE.search(value):
+            shown = '' if name in SECRET_OPTIONS else ' (%r)' % value
+            raise ValueError('%s%s contains a control character (CR, LF, NUL or the like), which cannot go into '
+                             'a header or URL: check for a line break from a file or a paste' % (name, shown))
+
+
+def check_bounds(params, bounds=None):
+    """Raise ValueError for a numeric option outside BOUNDS (only those the module has)."""
+    for name, (low, high, unit) in (bounds or BOUNDS).items():
+        value = params.get(name)
+        if value is not None and not low <= value <= high:
+            raise ValueError('%s must be from %d to %d (%s), got %s' % (name, low, high, unit, value))
+
+
+def _empty_credentials(params, from_env):
+    """AWX templates write `client_id: "{{ x | default('') }}"`: an empty value is no value, so the
+    environment variable fills it as it would an option left out."""
+    for name in CREDENTIALS:
+        if params.get(name) == '':
+            params[name] = os.environ.get(ENV_VARS[name]) or None
+            if params[name] is not None:
+                from_env.add(name)
+
+
 def check_options(params, from_env=frozenset()):
     """Resolve credentials (explicit options win over env) and check formats; raise ValueError.
 
     Done here rather than with AnsibleModule's mutually_exclusive, which cannot tell an option
     from its environment fallback. Changes `params` in place.
     """
-    for name in CREDENTIALS:
-        # AWX templates write `client_id: "{{ x | default('') }}"`: an empty value is no value.
-        if params.get(name) == '':
-            params[name] = None
+    check_no_control(params)
+    check_bounds(params)
+    from_env = set(from_env)
+    _empty_credentials(params, from_env)
     explicit = set(k for k in CREDENTIALS if params.get(k) is not None and k not in from_env)
     if 'access_token' in explicit and explicit & {'client_id', 'client_secret'}:
         raise ValueError('parameters are mutually exclusive: access_token|client_id, client_secret')
@@ -113,8 +167,9 @@ def check_options(params, from_env=frozenset()):
         raise ValueError('CITRIX_ACCESS_TOKEN and CITRIX_CLIENT_ID / CITRIX_CLIENT_SECRET are both set: '
                          'unset one, or set access_token or client_id and client_secret in the task')
     if not params.get('access_token') and not (params.get('client_id') and params.get('client_secret')):
-        raise ValueError('set client_id and client_secret (or CITRIX_CLIENT_ID and CITRIX_CLIENT_SECRET), '
-                         'or access_token (or CITRIX_ACCESS_TOKEN)')
+        missing = [name for name in ('client_id', 'client_secret') if not params.get(name)]
+        raise ValueError('%s not set: set client_id and client_secret (or CITRIX_CLIENT_ID and '
+                         'CITRIX_CLIENT_SECRET), or access_token (or CITRIX_ACCESS_TOKEN)' % ' and '.join(missing))
     if not params.get('customer_id'):
         raise ValueError('missing required argument: customer_id (or set CITRIX_CUSTOMER_ID)')
     check_customer_id(params['customer_id'])
@@ -122,8 +177,6 @@ def check_options(params, from_env=frozenset()):
         params['api_url'] = check_api_url(params['api_url'])
     if params.get('site_id'):
         check_guid(params['site_id'], 'site_id')
-    if params['timeout'] <= 0 or params['retries'] < 0:
-        raise ValueError('timeout must be above 0 and retries 0 or more')
     if params.get('ca_path') and not os.path.exists(params['ca_path']):
         raise ValueError('ca_path %s does not exist' % params['ca_path'])
     return params

@@ -16,7 +16,7 @@ import uuid
 from urllib.parse import quote, urlparse
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing, list_items
-from ansible_collections.citrix.cloud.plugins.module_utils._module import check_guid
+from ansible_collections.citrix.cloud.plugins.module_utils._module import check_guid, listed
 
 # Characters the Resource Locations API refuses in a name (its schema pattern).
 FORBIDDEN_NAME_CHARS = '/\\#?%|[]{}<>$^&+'
@@ -98,7 +98,7 @@ def locate_resource_location(client, name=None, rl_id=None):
     found = find_resource_locations(client, name=name)
     if len(found) > 1:
         raise ValueError('%d resource locations are named %r; give the id of the one to manage (ids: %s).'
-                         % (len(found), name, ', '.join(str(i.get('id')) for i in found)))
+                         % (len(found), name, listed(i.get('id') for i in found)))
     return found[0] if found else None
 
 

@@ -30,7 +30,7 @@ options:
     type: str
   parallelism:
     description:
-      - How many requests run at once.
+      - How many requests run at once, from 1 to 100.
     type: int
     default: 10
 extends_documentation_fragment:
@@ -151,8 +151,6 @@ def main():
     )
     p = module.params
     with module.api_errors():
-        if p['parallelism'] < 1:
-            raise ValueError('parallelism must be 1 or more')
         machines = daas.selected_machines(module, strict=True, workers=p['parallelism'])
         entries = maintenance.plan(machines, p['enabled'], p['reason'])
         if not module.check_mode:

@@ -79,13 +79,13 @@ options:
     default: false
   wait_timeout:
     description:
-      - Seconds to wait in all with O(wait).
+      - Seconds to wait in all with O(wait), from 1 to 86400.
     type: int
     default: 600
   parallelism:
     description:
-      - How many requests run at once, at most, in every phase (sends, job polls, re-reads); with
-        O(transport=batch), how many batches are in flight.
+      - How many requests run at once, at most, in every phase (sends, job polls, re-reads), from 1 to 100;
+        with O(transport=batch), how many batches are in flight.
       - Hypervisor connections throttle power actions on their own (for example 10 new actions a
         minute); DaaS queues what they cannot start yet.
     type: int
@@ -277,8 +277,6 @@ def main():
     )
     p = module.params
     with module.api_errors():
-        if p['parallelism'] < 1 or p['wait_timeout'] < 1:
-            raise ValueError('parallelism and wait_timeout must be 1 or more')
         machines = daas.selected_machines(module, strict=True, workers=p['parallelism'])
         entries = power.plan(machines, p['state'], force=p['force'], skip_busy=p['skip_busy'])
         if not module.check_mode:

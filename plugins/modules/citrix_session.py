@@ -57,7 +57,7 @@ options:
         choices: [Information, Exclamation, Critical, Question]
   parallelism:
     description:
-      - How many requests run at once.
+      - How many requests run at once, from 1 to 100.
     type: int
     default: 10
 extends_documentation_fragment:
@@ -193,8 +193,6 @@ def main():
     )
     p = module.params
     with module.api_errors():
-        if p['parallelism'] < 1:
-            raise ValueError('parallelism must be 1 or more')
         found = sessions.selected_sessions(module, strict=True, workers=p['parallelism'])
         entries = sessions.plan(found, p['state'])
         if not module.check_mode:

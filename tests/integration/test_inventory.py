@@ -80,7 +80,7 @@ def test_a_wrong_secret_fails_the_inventory_without_showing_any_secret(sim, tmp_
                             env={"CITRIX_CLIENT_SECRET": wrong, "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "true"})
 
     assert run.returncode != 0
-    assert "refused the API client credentials" in run.stderr + run.stdout
+    assert "refused the credentials of API client" in run.stderr + run.stdout
     assert wrong not in run.stderr + run.stdout
     assert sim.client_secret not in run.stderr + run.stdout
 

@@ -264,7 +264,7 @@ def assert_clean_failure(run, secret, expected):
 def test_wrong_secret_fails_clearly_and_never_shows_it(sim, playbook):
     secret = "wrong-" + uuid.uuid4().hex
     run = playbook(sim, each_module(), env={"CITRIX_CLIENT_SECRET": secret}, verbosity=4)
-    assert_clean_failure(run, secret, "Citrix Cloud refused the API client credentials")
+    assert_clean_failure(run, secret, "Citrix Cloud refused the credentials of API client")
     assert sim.client_secret not in run.stdout + run.stderr
     assert writes(sim) == {}
 

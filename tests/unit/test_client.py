@@ -169,7 +169,9 @@ def test_retry_after_forms():
     assert retry_after('3') == 3.0
     assert retry_after(None) is None and retry_after('soon') is None
     assert 9 <= retry_after('Wed, 21 Oct 2015 07:28:10 GMT', now=1445412480.0) <= 11
-    assert retry_after('Wed, 21 Oct 2015 07:28:00 GMT', now=1445412490.0) == 0.0
+    # a date already past is no hint (normal backoff), not "retry at once"
+    assert retry_after('Wed, 21 Oct 2015 07:28:00 GMT', now=1445412490.0) is None
+    assert retry_after('-5') is None and retry_after('0') == 0.0
 
 
 def test_backoff_grows_with_jitter_and_a_cap():
@@ -470,3 +472,21 @@ def test_is_missing(status, message, missing):
 ])
 def test_list_items(body, items):
     assert _client.list_items(body) == items
+
+
+def test_a_header_value_requests_refuses_is_not_retried_as_a_connection_error(make_client, token_endpoint, httpserver,
+                                                                              sleeps):
+    client = make_client()
+    client.customer_id = CUSTOMER + '\n'  # past the option checks (they refuse it): the client still does not retry
+    with pytest.raises(CitrixCloudError) as err:
+        client.daas('GET', '/me')
+    assert 'not sent' in str(err.value) and 'was sent' not in str(err.value)
+    assert err.value.transaction_id is None and sleeps == []
+    assert not [req for req, _resp in httpserver.log if req.path.endswith('/me')]
+
+
+def test_retry_after_in_the_past_backs_off_normally(make_client, token_endpoint, httpserver, sleeps):
+    answers(httpserver, '/cvad/manage/me', [json_response({}, 503, {'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT'}),
+                                            json_response({'ok': 1})])
+    assert make_client().daas('GET', '/me').body == {'ok': 1}
+    assert sleeps == [0.01]  # the client's own backoff (make_client's is 0.01 * attempt), not 0

@@ -317,3 +317,22 @@ def test_a_missing_catalog_among_several_fails_when_strict(httpserver, client):
         daas.select_machines(client, catalog=["c1", "Gone"], delivery_group=["g1"], strict=True)
     assert [req.path for req, _resp in httpserver.log] == [BASE + "/MachineCatalogs/c1/Machines",
                                                            BASE + "/MachineCatalogs/Gone/Machines"]
+
+
+def test_ten_thousand_unknown_names_give_a_short_message(httpserver, client):
+    httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_handler(
+        paged([machine(1), machine(2)], 1000))
+    names = ["DEMOLAB\\NOPE%05d" % n for n in range(10000)]
+    with pytest.raises(ValueError) as err:
+        daas.select_machines(client, names=names, catalog="cat-1", strict=True)
+    text = str(err.value)
+    assert "DEMOLAB\\NOPE00009" in text and "DEMOLAB\\NOPE00010" not in text
+    assert text.endswith("and 9990 more.") and len(text) < 1000
+
+
+def test_failures_are_named_ten_at_most_by_default():
+    failures = [result("M%d" % i, "failed", "boom") for i in range(25)]
+    module = FakeModule(None)
+    with pytest.raises(SystemExit):
+        daas.exit_with_results(module, failures)
+    assert module.exited["msg"].count("boom") == 10 and module.exited["msg"].endswith("(and 15 more)")

@@ -189,7 +189,7 @@ def test_a_refresh_or_other_machines_are_not_served_from_the_cache(sim, parse, t
 # ---------------------------------------------------------------- options and secrets
 
 @pytest.mark.parametrize('config, expected', [
-    ({'timeout': 0}, 'timeout must be above 0'),
+    ({'timeout': 0}, 'timeout must be from 1 to 3600'),
     ({'site_id': 'not-a-guid'}, "site_id 'not-a-guid' is not a GUID"),
     ({'catalogs': ['A/B']}, "Catalog 'A/B' contains '/'"),
     ({'delivery_groups': ['']}, 'delivery_groups is a list with an empty or null item'),
@@ -216,7 +216,7 @@ def test_missing_credentials_say_what_to_set(sim, parse, monkeypatch):
 
 def test_a_wrong_secret_fails_clearly_without_showing_it(sim, parse):
     message = failure(parse, {'client_secret': 'Wr0ng-Secret-Value'})
-    assert 'refused the API client credentials' in message
+    assert 'refused the credentials of API client' in message
     assert 'Wr0ng-Secret-Value' not in message
 
 

@@ -77,9 +77,9 @@ def test_explicit_access_token_wins_over_env_credentials(monkeypatch):
     (dict(CREDS, region='mars'), 'value of region must be one of: global, us, eu, ap-s, jp'),
     (dict(CREDS, api_url='ftp://example.com'), 'must be an http:// or https:// base URL'),
     (dict(CREDS, site_id='my-site'), "site_id 'my-site' is not a GUID (like 0b1a2c3d-"),
-    (dict(CREDS, site_id=SITE + '\n'), 'is not a GUID'),
+    (dict(CREDS, site_id=SITE + '\n'), 'site_id'),
     (dict(customer_id=CUSTOMER, client_id='', client_secret=''), 'set client_id and client_secret'),
-    (dict(CREDS, timeout=0), 'timeout must be above 0'),
+    (dict(CREDS, timeout=0), 'timeout must be from 1 to 3600'),
     (dict(CREDS, ca_path='/nonexistent/ca.pem'), 'ca_path /nonexistent/ca.pem does not exist'),
     (dict(client_id=CLIENT_ID, client_secret=SECRET), 'customer_id'),
 ])
@@ -221,3 +221,65 @@ def test_module_tells_a_given_null_from_an_absent_option():
     with pytest.raises(ValueError, match='^name is null'):
         module.refuse_empty(['name'])
     make_module(dict(CREDS)).refuse_empty(['name'])  # absent: no error
+
+
+# -- values that would reach a header, a URL or the clock: refused before any call -------------
+
+@pytest.mark.parametrize('option, value', [
+    ('customer_id', CUSTOMER + '\n'), ('customer_id', CUSTOMER + '\r\nX-Injected: 1'),
+    ('client_id', CLIENT_ID + '\n'), ('client_secret', SECRET + '\x00'), ('access_token', 'tok\x00en'),
+    ('api_url', 'http://127.0.0.1:9/\n'), ('site_id', SITE + '\r'),
+])
+def test_control_characters_are_refused_naming_the_option(capsys, httpserver, option, value):
+    args = dict(CREDS, api_url=httpserver.url_for('/'))
+    if option == 'access_token':
+        args = dict(customer_id=CUSTOMER, api_url=httpserver.url_for('/'))
+    args[option] = value
+    result = failure(capsys, args, daas=True)
+    assert result['msg'].startswith(option) and 'control character' in result['msg']
+    assert SECRET not in result['msg'] and 'tok\x00en' not in result['msg']
+    assert not httpserver.log
+
+
+@pytest.mark.parametrize('option, value, words', [
+    ('timeout', 100000000000000000000, 'timeout must be from 1 to 3600'),
+    ('timeout', 0, 'timeout must be from 1 to 3600'),
+    ('retries', -1, 'retries must be from 0 to 20'),
+    ('retries', 10 ** 30, 'retries must be from 0 to 20'),
+    ('wait_timeout', 10 ** 20, 'wait_timeout must be from 1 to 86400'),
+    ('parallelism', 0, 'parallelism must be from 1 to 100'),
+    ('parallelism', 10 ** 6, 'parallelism must be from 1 to 100'),
+])
+def test_numbers_out_of_range_fail_clearly(capsys, httpserver, option, value, words):
+    spec = dict(name=dict(type='str'), wait_timeout=dict(type='int', default=600),
+                parallelism=dict(type='int', default=10))
+    with patch_module_args(dict(CREDS, api_url=httpserver.url_for('/'), **{option: value})):
+        with pytest.raises(SystemExit):
+            CitrixCloudModule(argument_spec=spec, daas=True)
+    result = json.loads(capsys.readouterr().out)
+    assert words in result['msg'] and 'Traceback' not in json.dumps(result)
+    assert not httpserver.log
+
+
+@pytest.mark.parametrize('retries', [0, 1])
+def test_retries_0_and_1_are_one_try(httpserver, retries):
+    module = make_module(dict(CREDS, retries=retries, access_token=None))
+    assert module.client.attempts == 1
+
+
+def test_empty_client_id_in_the_task_takes_the_environment(monkeypatch):
+    monkeypatch.setenv('CITRIX_CLIENT_ID', CLIENT_ID)
+    p = make_module(dict(customer_id=CUSTOMER, client_id='', client_secret=SECRET)).params
+    assert p['client_id'] == CLIENT_ID and p['client_secret'] == SECRET
+
+
+def test_empty_client_id_without_environment_says_what_is_missing(capsys):
+    message = failure(capsys, dict(customer_id=CUSTOMER, client_id='', client_secret=SECRET))['msg']
+    assert message.startswith('client_id not set')
+
+
+def test_listed_names_ten_and_counts_the_rest():
+    from ansible_collections.citrix.cloud.plugins.module_utils._module import listed
+    assert listed(['a', 'b']) == 'a, b'
+    text = listed(['m%d' % n for n in range(10000)])
+    assert text == ', '.join('m%d' % n for n in range(10)) + ' and 9990 more'
