@@ -73,7 +73,7 @@ options:
   retries:
     description:
       - How many times, in all, a request is tried when it fails in a way worth retrying
-        (throttling, a busy or unreachable service), the first try included: V(0) and V(1) both mean one
+        (throttling, a busy or unreachable service), the first try included, so V(0) and V(1) both mean one
         try and no retry. From 0 to 20. Delays grow exponentially and honour C(Retry-After).
       - A request that changes something is only sent again when the service provably did not take it.
     type: int
