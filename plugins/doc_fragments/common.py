@@ -118,10 +118,10 @@ options:
 options:
   name:
     description:
-      - Machines by name or id. Write names as DaaS shows them, with the domain and a backslash
+      - Machines by name, id or SID. Write names as DaaS shows them, with the domain and a backslash
         (C(DEMOLAB\\EAGLE)).
       - With O(catalog) or O(delivery_group), the names are matched within those machines, by
-        name or id, case-insensitively, at no extra request.
+        name, id or SID, case-insensitively, at no extra request.
     type: list
     elements: str
   catalog:
@@ -163,7 +163,7 @@ options:
     elements: str
   machine:
     description:
-      - Sessions on these machines, each by name (C(DOMAIN\\NAME)) or id.
+      - Sessions on these machines, each by name (C(DOMAIN\\NAME)), id or SID.
     type: list
     elements: str
   catalog:

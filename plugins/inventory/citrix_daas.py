@@ -116,6 +116,7 @@ from ansible_collections.citrix.cloud.plugins.module_utils._module import (
     SHARED_ARGSPEC,
     build_client,
     check_options,
+    listed,
     refuse_empty,
 )
 
@@ -173,8 +174,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not HAS_REQUESTS:
             raise AnsibleError(missing_required_lib('requests'))
         config = self._read_config_data(path)
+        self._refuse_unknown_keys(config, path)
         params = self._checked_params(config)
         self._add_machines(self._cached_machines(self._cache_key(path, params), params, cache))
+
+    def _refuse_unknown_keys(self, config, path):
+        """A misspelt option (catalogz:) would otherwise be ignored and the whole site listed."""
+        unknown = sorted(set(config) - set(self._options) - {'plugin'})
+        if unknown:
+            raise AnsibleParserError('%s: unknown option%s in %s: %s (the options are %s)' % (
+                self.NAME, 's' if len(unknown) > 1 else '', path, listed(unknown), ', '.join(sorted(self._options))))
 
     def _checked_params(self, config):
         """The shared options, resolved and checked as modules do; bad ones fail before any call."""
@@ -224,14 +233,29 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             raise AnsibleParserError('%s: %s' % (self.NAME, exc))
 
     def _add_machines(self, machines):
-        seen = set()
+        owners = {}  # host name -> the DaaS name of the machine that has it
         for machine in machines:
-            name = host_name(machine)
-            if name in seen:
-                self.display.warning('%s: more than one machine is named %s; the last one listed wins.' % (self.NAME, name))
-            seen.add(name)
+            name = self._host_for(machine, owners)
             if name:
+                owners[name] = machine.get('Name')
                 self._add_machine(name, machine)
+
+    def _host_for(self, machine, owners):
+        """The machine's host name; its DaaS name when another machine has its DNS name; None to skip it.
+
+        Two machines never share a host: that would blend their groups and variables.
+        """
+        name = host_name(machine)
+        if not name or name not in owners:
+            return name
+        fallback = machine.get('Name')
+        if fallback and fallback not in owners:
+            self.display.warning('%s: machines %s and %s both have DNS name %s; %s is host %s.' % (
+                self.NAME, owners[name], fallback, name, fallback, fallback))
+            return fallback
+        self.display.warning('%s: machine %s (id %s) is skipped: its host name %s is already machine %s\'s.' % (
+            self.NAME, fallback, machine.get('Id'), name, owners[name]))
+        return None
 
     def _add_machine(self, name, machine):
         self.inventory.add_host(name)

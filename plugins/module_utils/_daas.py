@@ -38,7 +38,7 @@ MACHINE_SELECTORS = dict(
 # What citrix_machine_info returns, and everything power/maintenance planning reads.
 # Listing only these (fields=) keeps pages of 1000 machines small.
 MACHINE_FIELDS = (
-    'Id', 'Name', 'DnsName', 'IPAddress', 'PowerState', 'PowerActionPending', 'SupportedPowerActions',
+    'Id', 'Name', 'Sid', 'DnsName', 'IPAddress', 'PowerState', 'PowerActionPending', 'SupportedPowerActions',
     'RegistrationState', 'SummaryState', 'FaultState', 'SessionCount', 'SessionSupport',
     'InMaintenanceMode', 'MaintenanceModeReason', 'MachineCatalog', 'DeliveryGroup', 'Zone',
     'Hosting', 'Tags', 'AllocationType', 'MachineType', 'OSType', 'LastDeregistrationTime',
@@ -91,11 +91,14 @@ def check_selectors(names=None, catalog=None, delivery_group=None):
 # ---------------------------------------------------------------- small helpers
 
 def ref_matches(ref, value):
-    """True when a {Id, Name} reference (or a machine) is `value`, by id or name, case-insensitively."""
+    """True when a {Id, Name} reference (or a machine, also by its SID) is `value`, case-insensitively.
+
+    The API takes a machine's name, id or SID wherever it names one, so a selection must too.
+    """
     if not isinstance(ref, dict) or value is None:
         return False
     wanted = value.lower()
-    return any(isinstance(ref.get(key), str) and ref[key].lower() == wanted for key in ('Id', 'Name'))
+    return any(isinstance(ref.get(key), str) and ref[key].lower() == wanted for key in ('Id', 'Name', 'Sid'))
 
 
 def _fields(fields):
@@ -206,7 +209,7 @@ def _get_machine(client, name, fields):
 
 
 def _machines_by_name(client, names, fields, workers):
-    """The machines found by name or id, and {name: transaction id} of those not found."""
+    """The machines found by name, id or SID, and {name: transaction id} of those not found."""
     found = client.parallel_map(lambda name: _lookup_machine(client, name, fields), names, workers=workers)
     for result in found:
         if isinstance(result, Exception):

@@ -33,7 +33,7 @@ SESSION_SELECTORS = dict(
 )
 
 # Fields of a machine that a session selection needs: which sessions it holds.
-_MACHINE_REF_FIELDS = ('Id', 'Name', 'SessionCount')
+_MACHINE_REF_FIELDS = ('Id', 'Name', 'Sid', 'SessionCount')
 
 
 def user_matches(session, user):
@@ -114,7 +114,7 @@ def plan(sessions, state):
     for session in sessions:
         there, reason = _already_there(session, state)
         entries.append(dict(session=session, action=ACTIONS[state], result='unchanged' if there else 'act',
-                            reason=reason, message=None, transaction_id=None))
+                            reason=reason, message=None, transaction_id=None, delivered=False))
     return entries
 
 
@@ -141,15 +141,27 @@ def calls(action, message):
 def _act(client, entry, message):
     """Send the session's requests in order; one that fails stops the rest (no unwarned log-off)."""
     session_id = entry['session']['Id']
+    steps, responses = calls(entry['action'], message), []
     try:
-        responses = [_post(client, session_id, verb, body) for verb, body in calls(entry['action'], message)]
+        for verb, body in steps:
+            responses.append(_post(client, session_id, verb, body))
     except CitrixCloudError as err:
+        # A message that reached the user is a change, whatever the log-off after it did.
+        entry['delivered'] = bool(responses) and steps[0][0] == MESSAGE
         gone = is_missing(err) and entry['action'] in _GONE_IS_FINE
+        text = None if gone else str(err)
+        if entry['delivered'] and text:
+            text = 'the message was delivered, then ' + text
         entry.update(result='unchanged' if gone else 'failed', transaction_id=err.transaction_id,
-                     message=None if gone else str(err), reason='session ended meanwhile' if gone else None)
+                     message=text, reason='session ended meanwhile' if gone else None)
         return entry
-    entry.update(result='changed', transaction_id=responses[-1].transaction_id)
+    entry.update(result='changed', transaction_id=responses[-1].transaction_id, delivered=bool(message))
     return entry
+
+
+def any_changed(entries):
+    """True when a session was acted on, or its user got the message before a later step failed."""
+    return any(e['result'] in ('act', 'changed') or e.get('delivered') for e in entries)
 
 
 def execute(client, entries, message=None, parallelism=10):

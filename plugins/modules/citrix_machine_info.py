@@ -82,6 +82,9 @@ machines:
     name:
       description: Machine name, C(DOMAIN\\NAME).
       type: str
+    sid:
+      description: The machine's SID, which selects it like its name or id.
+      type: str
     dns_name:
       description: DNS name.
       type: str

@@ -198,7 +198,8 @@ def main():
         if not module.check_mode:
             sessions.execute(daas.daas_client(module), entries, message=p['user_message'],
                              parallelism=p['parallelism'])
-        daas.exit_with_results(module, sessions.to_results(entries), noun='sessions', label='id')
+        daas.exit_with_results(module, sessions.to_results(entries), noun='sessions', label='id',
+                               changed=sessions.any_changed(entries))
 
 
 if __name__ == '__main__':

@@ -13,6 +13,9 @@ description:
   - Gets a bearer token for a Citrix Cloud API client (or reuses a cached one), so that later tasks,
     other tools or many parallel processes can use it through O(access_token) or E(CITRIX_ACCESS_TOKEN)
     instead of each asking the rate-limited token endpoint.
+  - With a given O(access_token) (or E(CITRIX_ACCESS_TOKEN)) there is nothing to get, so the module returns
+    RV(given=true) and RV(expires_at) when the token tells it, but not the token itself. Ansible would
+    hide it anyway (as C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER)), and the play already holds it.
   - Changes nothing in Citrix Cloud.
 author:
   - Contributors to the citrix.cloud project (@citrix)
@@ -49,7 +52,7 @@ access_token:
   description:
     - "The bearer token, sent as C(Authorization: CwsAuth Bearer=<token>)."
     - Sensitive, like a password for about an hour; register it with C(no_log) on the task.
-  returned: success
+  returned: when the token was got with O(client_id) and O(client_secret)
   type: str
   sample: eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl
 expires_at:
@@ -58,6 +61,11 @@ expires_at:
   returned: success
   type: str
   sample: "2025-11-28T03:41:07Z"
+given:
+  description: Whether the token was given (O(access_token)) rather than got from client credentials.
+  returned: success
+  type: bool
+  sample: false
 """
 
 import datetime
@@ -77,7 +85,10 @@ def main():
     with module.api_errors():
         auth = module.client.auth
         token = auth.token()  # read-only, so check mode fetches it too
-        module.exit_json(changed=False, access_token=token, expires_at=iso_utc(auth.expires_at))
+        result = dict(changed=False, given=not auth.can_refresh, expires_at=iso_utc(auth.expires_at))
+        if auth.can_refresh:  # a given token would come back masked: never return the placeholder
+            result['access_token'] = token
+        module.exit_json(**result)
 
 
 if __name__ == '__main__':

@@ -9,7 +9,7 @@ machines: 4 idle and On, 4 On with sessions (7 sessions in all), 4 not power man
 from __future__ import annotations
 
 from conftest import REPO
-from helpers import writes
+from helpers import task, writes
 
 PLAYBOOKS = REPO / "playbooks"
 CATALOG = "DEMOLAB Servers"
@@ -148,3 +148,29 @@ def test_rolling_restart_check_mode_sends_nothing(sim, playbook):
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert writes(sim) == {}
     assert sim.state()["messages_sent"] == [] and sim.state()["notifications"] == []
+
+
+def test_rolling_restart_counts_only_what_it_restarted(start_sim, playbook):
+    # Delivery group "Scale DG" holds one machine; a reboot queued before the run (by another admin)
+    # keeps it On with an action pending for a minute, so the run's restart skips it.
+    sim = start_sim(machines=1, extra_args=["--power-seconds", "60"])
+    [only] = [m for m in sim.state()["machines"] if (m.get("DeliveryGroup") or {}).get("Name") == "Scale DG"]
+    assert power_managed(only) and not only["InMaintenanceMode"]
+    earlier = playbook(sim, [task("earlier", "citrix_machine_power", name=[only["Id"]], state="restarted",
+                                  skip_busy=False)])
+    assert earlier.rc == 0, earlier.stdout[-3000:]
+    run = playbook(sim, PLAYBOOKS / "rolling_restart.yml", extra_vars={
+        "delivery_group": "Scale DG", "batch_size": 5, "drain_timeout": 0, "drain_poll": 1})
+    assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert sim.stats()["power_actions"] == {only["Id"]: ["reboot"]}  # the earlier one only
+    [notification] = sim.state()["notifications"]
+    assert notification["content"][0]["description"].startswith("Restarted 0 of 1 machines")
+
+
+def test_rolling_restart_fails_on_an_unknown_delivery_group(sim, playbook):
+    run = playbook(sim, PLAYBOOKS / "rolling_restart.yml", extra_vars={
+        "delivery_group": "DEMOLAB Desktopz", "drain_timeout": 0, "drain_poll": 1})
+    assert run.rc != 0
+    assert "There is no delivery group DEMOLAB Desktopz" in run.stdout
+    assert sim.stats()["power_actions"] == {}
+    assert all("/notifications" in route for route in writes(sim))  # only the admins were told

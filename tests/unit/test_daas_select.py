@@ -336,3 +336,29 @@ def test_failures_are_named_ten_at_most_by_default():
     with pytest.raises(SystemExit):
         daas.exit_with_results(module, failures)
     assert module.exited["msg"].count("boom") == 10 and module.exited["msg"].endswith("(and 15 more)")
+
+
+def test_a_message_delivered_then_a_log_off_refused_is_a_change(httpserver, client):
+    httpserver.expect_request(BASE + "/Sessions/s1/$sendMessage", method="POST").respond_with_json({})
+    httpserver.expect_request(BASE + "/Sessions/s1/$logoff", method="POST").respond_with_json(
+        {"ErrorMessage": "Caller is not authorized."}, status=403)
+    entries = sessions.plan([{"Id": "s1"}], "logged_off")
+    sessions.execute(client, entries, message={"title": "T", "text": "X", "style": "Critical"})
+    assert entries[0]["result"] == "failed" and entries[0]["delivered"]
+    assert entries[0]["message"].startswith("the message was delivered, then POST")
+    assert sessions.any_changed(entries)  # the user was told: that is a change, failed or not
+    refused = sessions.plan([{"Id": "s2"}], "logged_off")
+    httpserver.expect_request(BASE + "/Sessions/s2/$sendMessage", method="POST").respond_with_json(
+        {"ErrorMessage": "Session is not connected."}, status=400)
+    sessions.execute(client, refused, message={"title": "T", "text": "X", "style": "Critical"})
+    assert not refused[0]["delivered"] and not sessions.any_changed(refused)
+
+
+def test_a_machine_given_by_sid_is_found_in_a_catalog_and_alone(httpserver, client):
+    sid = "S-1-5-21-1111111111-2222222222-3333333333-1104"
+    one = dict(machine(1), Sid=sid)
+    httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_json({"Items": [one, machine(2)]})
+    httpserver.expect_request(BASE + "/Machines/" + sid).respond_with_json(one)
+    assert [m["Id"] for m in daas.select_machines(client, names=[sid.lower()], catalog="cat-1", strict=True)] == ["m1"]
+    assert [m["Id"] for m in daas.select_machines(client, names=[sid], strict=True)] == ["m1"]
+    assert "Sid" in requests_to(httpserver, BASE + "/Machines/" + sid)[0].args["fields"].split(",")

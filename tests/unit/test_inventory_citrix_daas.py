@@ -255,3 +255,34 @@ def test_a_machine_without_delivery_group_gets_null_group_vars(helpers):
     assert (hostvars['citrix_catalog'], hostvars['citrix_catalog_id']) == ('Cat', 'c1')
     assert (hostvars['citrix_delivery_group'], hostvars['citrix_delivery_group_id']) == (None, None)
     assert (hostvars['citrix_session_count'], hostvars['citrix_in_maintenance_mode']) == (0, False)
+
+
+# ---------------------------------------------------------------- one host per machine; no unknown keys
+
+def test_two_machines_with_one_dns_name_never_blend(sim, parse, helpers, monkeypatch):
+    from ansible.utils.display import Display
+    told = []
+    monkeypatch.setattr(Display, 'warning', lambda self, msg, *args, **kwargs: told.append(msg))
+
+    def machine(mid, name, catalog, power):
+        return {'Id': mid, 'Name': name, 'DnsName': 'same.demolab.local', 'PowerState': power,
+                'MachineCatalog': {'Id': 'c-' + catalog, 'Name': catalog}}
+    listed = [machine('m1', 'DEMOLAB\\ONE', 'First', 'On'), machine('m2', 'DEMOLAB\\TWO', 'Second', 'Off'),
+              machine('m3', 'DEMOLAB\\TWO', 'Third', 'Off')]
+    monkeypatch.setattr(helpers, 'select_machines', lambda *args, **kwargs: listed)
+    inventory = parse({})
+    assert set(inventory.hosts) == {'same.demolab.local', 'DEMOLAB\\TWO'}
+    first, second = inventory.hosts['same.demolab.local'], inventory.hosts['DEMOLAB\\TWO']
+    assert (first.vars['citrix_id'], first.vars['citrix_power_state']) == ('m1', 'On')
+    assert second.vars['citrix_id'] == 'm2'
+    assert hosts_of(inventory, 'catalog_First') == {'same.demolab.local'}
+    assert hosts_of(inventory, 'catalog_Second') == {'DEMOLAB\\TWO'}
+    assert 'catalog_Third' not in inventory.groups  # m3 has no name of its own left: skipped, not blended
+    assert any('DEMOLAB\\TWO is host DEMOLAB\\TWO' in t for t in told)
+    assert any('(id m3) is skipped' in t for t in told)
+
+
+def test_a_misspelt_option_is_an_error_before_any_request(sim, parse):
+    with pytest.raises(AnsibleParserError, match=r'unknown option in .*: catalogz \(the options are '):
+        parse({'catalogz': ['DEMOLAB Servers']})
+    assert sim.stats()['requests'] == 0
