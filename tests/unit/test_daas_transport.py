@@ -407,6 +407,9 @@ def test_the_token_in_batch_items_never_reaches_a_message_or_log(make_client, to
     assert all(r['result'] == 'failed' for r in results)
     assert 'refused' in results[0]['message'] or 'Bad request' in results[0]['message']
     text = json.dumps(results) + caplog.text
-    assert '********' in text  # the service did quote it
+    if answer_items == [401]:  # a fresh token refused too ends the run: one fresh token, not one a send
+        assert token_endpoint.count == 2 and 'freshly issued token' in results[0]['message']
+    else:
+        assert '********' in text  # the service did quote it
     for token in ['tok-%d' % n for n in range(1, token_endpoint.count + 1)]:
         assert token not in text
