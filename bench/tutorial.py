@@ -4,8 +4,9 @@
 
 The baseline bench/run.py times the playbook against: one token, the catalog's machines listed
 page by page following ContinuationToken, then one $reboot at a time for each machine without
-sessions. It uses /cvad/manage (the tutorial's /cvadapis preview paths are retired) and reads
-the same CITRIX_* variables as the collection.
+sessions. Like the tutorial, it calls the retired /cvadapis preview paths (site id in the path),
+which answer with whole machines: it reads SessionCount without asking for it, which /cvad/manage
+would leave out of its default field set. It reads the same CITRIX_* variables as the collection.
 
     python bench/tutorial.py 'DEMOLAB Servers'
 """
@@ -36,14 +37,13 @@ def main(catalog):
         "Accept": "application/json",
     })
 
-    me = http.get(f"{base}/cvad/manage/me", timeout=30)
+    me = http.get(f"{base}/cvadapis/me", timeout=30)
     me.raise_for_status()
     site = next(c for c in me.json()["Customers"] if c["Id"] == customer)["Sites"][0]["Id"]
-    http.headers["Citrix-InstanceId"] = site
 
     machines, params = [], {}
     while True:
-        page = http.get(f"{base}/cvad/manage/MachineCatalogs/{quote(catalog, safe='')}/Machines",
+        page = http.get(f"{base}/cvadapis/{site}/MachineCatalogs/{quote(catalog, safe='')}/Machines",
                         params=params, timeout=30)
         page.raise_for_status()
         body = page.json()
@@ -57,7 +57,7 @@ def main(catalog):
             print(f"{machine['SessionCount']} sessions on {machine['Name']} - skipping")
             continue
         print(f"Requesting reboot for {machine['Name']}... ", end="", flush=True)
-        answer = http.post(f"{base}/cvad/manage/Machines/{machine['Id']}/$reboot", timeout=90)
+        answer = http.post(f"{base}/cvadapis/{site}/Machines/{machine['Id']}/$reboot", timeout=90)
         if answer.ok:
             print("success")
         else:

@@ -44,6 +44,9 @@ options:
       - The Citrix Cloud region whose API host is used.
       - V(global) is C(api.cloud.com), V(us) C(api-us.cloud.com), V(eu) C(api-eu.cloud.com),
         V(ap-s) C(api-ap-s.cloud.com), V(jp) C(api.citrixcloud.jp).
+      - Citrix documents only C(api.cloud.com) (and Japan's C(api.citrixcloud.jp)) for the DaaS
+        REST API and resource locations; V(us), V(eu) and V(ap-s) are kept as aliases for the
+        regional hosts that serve the same API, and V(global) is the recommended choice.
       - If not set, the value of the E(CITRIX_REGION) environment variable is used.
     type: str
     default: global
@@ -127,10 +130,14 @@ options:
   catalog:
     description:
       - Machines of this machine catalog, by name or id.
+        A catalog in an admin folder goes by its full name, C(Folder\\Name) (nested folders
+        C(Folder1\\Folder2\\Name)), or by its plain name where no other catalog has it.
     type: str
   delivery_group:
     description:
       - Machines of this delivery group, by name or id.
+        A delivery group in an admin folder goes by its full name, C(Folder\\Name) (nested folders
+        C(Folder1\\Folder2\\Name)), or by its plain name where no other delivery group has it.
     type: str
   power_state:
     description:
@@ -148,6 +155,7 @@ options:
   idle:
     description:
       - Only machines without sessions (V(true)) or with sessions (V(false)).
+      - A machine whose session count the service did not report counts as having sessions.
     type: bool
 notes:
   - A selector or filter that is given but empty or null (V([]), V(''), V(null), as a template
@@ -168,11 +176,13 @@ options:
     elements: str
   catalog:
     description:
-      - Sessions on machines of this machine catalog, by name or id.
+      - Sessions on machines of this machine catalog, by name or id (C(Folder\\Name) for one in an
+        admin folder, or its plain name where no other catalog has it).
     type: str
   delivery_group:
     description:
-      - Sessions on machines of this delivery group, by name or id.
+      - Sessions on machines of this delivery group, by name or id (C(Folder\\Name) for one in an
+        admin folder, or its plain name where no other delivery group has it).
     type: str
   user:
     description:
@@ -226,6 +236,9 @@ options:
       - The Citrix Cloud region whose API host is used.
       - V(global) is C(api.cloud.com), V(us) C(api-us.cloud.com), V(eu) C(api-eu.cloud.com),
         V(ap-s) C(api-ap-s.cloud.com), V(jp) C(api.citrixcloud.jp).
+      - Citrix documents only C(api.cloud.com) (and Japan's C(api.citrixcloud.jp)) for the DaaS
+        REST API and resource locations; V(us), V(eu) and V(ap-s) are kept as aliases for the
+        regional hosts that serve the same API, and V(global) is the recommended choice.
     type: str
     default: global
     choices: [global, us, eu, ap-s, jp]

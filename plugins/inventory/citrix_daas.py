@@ -20,7 +20,10 @@ description:
   - The machine's catalog and delivery group are given by name, as O(catalogs) and the modules'
     C(catalog) and C(delivery_group) options take them, in C(citrix_catalog) and
     C(citrix_delivery_group), and by id in C(citrix_catalog_id) and C(citrix_delivery_group_id).
-    The delivery group ones are null for a machine in none.
+    The delivery group ones are null for a machine in none. For a catalog or delivery group in an
+    admin folder the name is the one the machine's reference carries, which may be the plain name
+    without the folder; the id is always exact.
+  - C(citrix_session_count) is null where the service did not return the count; treat it as busy.
   - Hosts are put in groups C(catalog_<name>), C(delivery_group_<name>), C(power_state_<state>) and
     C(registration_state_<state>). Characters not valid in a group name become C(_), whatever
     C(TRANSFORM_INVALID_GROUP_CHARS) says, so C(DEMOLAB Servers) gives C(catalog_DEMOLAB_Servers).
@@ -39,7 +42,8 @@ options:
     choices: [citrix.cloud.citrix_daas]
   catalogs:
     description:
-      - Only machines of these machine catalogs, each by name or id.
+      - Only machines of these machine catalogs, each by id, by full name (V(Folder\\Name) for a
+        catalog in an admin folder) or by a plain name that only one catalog has.
       - A catalog that does not exist fails the inventory, rather than silently giving no hosts.
       - Leave it out for every catalog; an empty list or null written here is an error, never
         "every machine".
@@ -48,7 +52,8 @@ options:
     default: []
   delivery_groups:
     description:
-      - Only machines of these delivery groups, each by name or id.
+      - Only machines of these delivery groups, each by id, full name (V(Folder\\Name)) or a plain
+        name that only one delivery group has.
       - With O(catalogs) too, only machines that are in one of the catalogs and in one of the
         delivery groups.
       - A delivery group that does not exist fails the inventory; an empty list or null written
@@ -80,7 +85,8 @@ cache_timeout: 3600
 compose:
   ansible_host: citrix_ip_address
 groups:
-  busy: citrix_session_count > 0
+  # an unknown session count (null) is busy, never idle
+  busy: citrix_session_count is none or citrix_session_count > 0
   maintenance: citrix_in_maintenance_mode
 keyed_groups:
   - key: citrix_zone.name
@@ -109,6 +115,7 @@ from ansible_collections.citrix.cloud.plugins.module_utils._daas import (
     MACHINE_FIELDS,
     check_name,
     select_machines,
+    session_count,
     use_site,
 )
 from ansible_collections.citrix.cloud.plugins.module_utils._module import (
@@ -148,7 +155,8 @@ def machine_hostvars(machine):
     for key, ref in refs.items():
         hostvars[HOSTVAR_PREFIX + key] = ref.get('Name')
         hostvars[HOSTVAR_PREFIX + key + '_id'] = ref.get('Id')
-    hostvars[HOSTVAR_PREFIX + 'session_count'] = machine.get('SessionCount') or 0
+    # null when the service did not say: an unknown count is never 0
+    hostvars[HOSTVAR_PREFIX + 'session_count'] = session_count(machine)
     hostvars[HOSTVAR_PREFIX + 'in_maintenance_mode'] = bool(machine.get('InMaintenanceMode'))
     return hostvars
 

@@ -42,6 +42,12 @@ HINTS = {
     401: ' (the access token was rejected: check access_token, or client_id / client_secret and customer_id)',
     403: ' (the API client lacks the permission for this call: check its access policy in Citrix Cloud)',
 }
+# Statuses that are about the site itself, whoever calls: said in words, not left as a number.
+SITE_STATES = {
+    530: ('the DaaS site is frozen or being restored (HTTP 530), so it cannot take calls now; Citrix '
+          'Cloud wakes a frozen site when it is used: try again in a few minutes, and check the site '
+          'in Citrix Cloud if it lasts'),
+}
 MAX_SERVER_DELAY = 120.0  # a Retry-After beyond this is a service asking for more than a task should wait
 # Throttling is honoured by time, not by a count of tries: a call answered 429 is tried again for
 # this many seconds of waiting in all, however many tries that takes (a steady rate limit slows a
@@ -367,7 +373,8 @@ class CitrixCloudClient:
             if attempt < limit and self._retryable(idempotent, status, body):
                 self._wait(method, url, attempt, status, resp, body)
                 continue
-            message = error_message(body, resp.reason) + (HINTS.get(status, '') if token else '')
+            message = SITE_STATES.get(status) or (
+                error_message(body, resp.reason) + (HINTS.get(status, '') if token else ''))
             # A POST answered 5xx (other than a gateway's 503, retried above) may have been acted on.
             uncertain = not idempotent and status >= 500 and not self._retryable(idempotent, status, body) \
                 and not missing_object(status, error_message(body, ''))

@@ -14,6 +14,7 @@ import re
 
 from urllib.parse import quote
 
+from ansible_collections.citrix.cloud.plugins.module_utils import _folders as folders
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing, list_items
 from ansible_collections.citrix.cloud.plugins.module_utils._module import LISTED, listed, snake
 
@@ -43,6 +44,9 @@ MACHINE_FIELDS = (
     'InMaintenanceMode', 'MaintenanceModeReason', 'MachineCatalog', 'DeliveryGroup', 'Zone',
     'Hosting', 'Tags', 'AllocationType', 'MachineType', 'OSType', 'LastDeregistrationTime',
 )
+# SessionCount, SessionSupport, Hosting, Zone, Tags and LastDeregistrationTime are not in the
+# service's default field set: every machine call names the fields it reads, on a route that takes
+# fields= (GET /DeliveryGroups/{nameOrId}/Machines does not, so delivery groups are never listed there).
 # Cheap subset for polling while waiting on power actions.
 POLL_FIELDS = ('Id', 'Name', 'PowerState', 'PowerActionPending', 'SessionCount',
                'RegistrationState', 'LastDeregistrationTime')
@@ -159,16 +163,13 @@ def list_sites(client):
 # ---------------------------------------------------------------- catalogs and delivery groups
 
 def list_objects(client, collection, name=None):
-    """Catalogs or delivery groups (`collection`), all or the one named/with id `name` ([] if none)."""
+    """Catalogs or delivery groups (`collection`), all or the one `name` names ([] if none): an id,
+    a full name (Folder\\Name) or a plain name only one of them has."""
+    fields = folders.FIELDS[collection]
     if name is None:
-        return list(client.paginate('/' + collection))
-    try:
-        resp = client.daas('GET', '/%s/%s' % (collection, path_segment(name)), expected=(200, 204))
-    except CitrixCloudError as err:
-        if is_missing(err):
-            return []
-        raise
-    return [resp.body] if resp.body else []
+        return list(client.paginate('/' + collection, fields=fields))
+    found = folders.resolve(client, collection, name, fields)
+    return [found] if found else []
 
 
 def objects_info(module, collection, what):
@@ -181,15 +182,39 @@ def objects_info(module, collection, what):
 
 # ---------------------------------------------------------------- machines
 
-def _container_machines(client, collection, key, fields):
-    """Machines of one catalog/delivery group, or None when that container does not exist."""
-    path = '/%s/%s/Machines' % (collection, path_segment(key))
+def _catalog_machines(client, key, fields):
+    """Machines of one catalog (id, full name or a plain name only one has), or None when there is none."""
+    machines = _catalog_page(client, key, fields)
+    if machines is None:
+        match = folders.by_plain_name(client, 'MachineCatalogs', key)
+        if match and match.get('Id'):
+            machines = _catalog_page(client, match['Id'], fields)
+    return machines
+
+
+def _catalog_page(client, key, fields):
+    path = '/MachineCatalogs/%s/Machines' % path_segment(key, 'catalog')
     try:
         return list(client.paginate(path, limit=1000, fields=_fields(fields)))
     except CitrixCloudError as err:
         if is_missing(err):
             return None
         raise
+
+
+def _in_groups(machines, group_ids):
+    wanted = set(i.lower() for i in group_ids)
+    return [m for m in machines if str((m.get('DeliveryGroup') or {}).get('Id') or '').lower() in wanted]
+
+
+def _group_machines(client, group_ids, fields, within=None):
+    """Machines of these delivery groups, from `within` (a catalog's machines) or the site's list.
+
+    Never GET /DeliveryGroups/{id}/Machines: it takes no fields=, so it answers without SessionCount.
+    """
+    if within is None:
+        within = client.paginate('/Machines', limit=1000, fields=_fields(fields))
+    return _in_groups(within, group_ids)
 
 
 def _lookup_machine(client, name, fields):
@@ -239,20 +264,32 @@ def _container_pools(client, catalog, delivery_group, fields, strict):
 
     None when one does not exist and not `strict`: then nothing matches, so stop calling.
     """
+    group_ids = []
+    for key in _keys(delivery_group):  # first: a group that does not exist costs no machine list
+        group_id = folders.resolve_id(client, 'DeliveryGroups', key)
+        if group_id is None:
+            return _none_such(strict, 'Delivery group', key)
+        group_ids.append(group_id)
+    if group_ids and fields and 'DeliveryGroup' not in fields:
+        fields = tuple(fields) + ('DeliveryGroup',)  # what tells a machine's delivery group
     pools = []
-    for collection, selector, label in (('MachineCatalogs', catalog, 'Machine catalog'),
-                                        ('DeliveryGroups', delivery_group, 'Delivery group')):
+    if _keys(catalog):
         pool = []
-        for key in _keys(selector):
-            machines = _container_machines(client, collection, key, fields)
+        for key in _keys(catalog):
+            machines = _catalog_machines(client, key, fields)
             if machines is None:
-                if strict:
-                    raise ValueError('%s %r does not exist.' % (label, key))
-                return None
+                return _none_such(strict, 'Machine catalog', key)
             pool.extend(machines)
-        if _keys(selector):
-            pools.append(_unique(pool))
+        pools.append(_unique(pool))
+    if group_ids:
+        pools.append(_unique(_group_machines(client, group_ids, fields, pools[0] if pools else None)))
     return pools
+
+
+def _none_such(strict, label, key):
+    if strict:
+        raise ValueError('%s %r does not exist.' % (label, key))
+    return None
 
 
 def _check_all_found(names, machines, in_pools, misses):
@@ -305,10 +342,21 @@ def filter_machines(machines, power_state=None, registration_state=None, in_main
             return False
         if in_maintenance_mode is not None and bool(machine.get('InMaintenanceMode')) != in_maintenance_mode:
             return False
-        if idle is not None and ((machine.get('SessionCount') or 0) == 0) != idle:
+        if idle is not None and is_idle(machine) != idle:
             return False
         return True
     return [m for m in machines if keep(m)]
+
+
+def session_count(machine):
+    """The machine's SessionCount, or None when the service did not say (never read as 0)."""
+    count = machine.get('SessionCount')
+    return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
+def is_idle(machine):
+    """True only for a machine known to have no session: an unknown count is busy."""
+    return session_count(machine) == 0
 
 
 def selected_machines(module, strict=False, workers=10):
@@ -341,7 +389,7 @@ def machine_result(machine, result, action=None, reason=None, message=None, tran
         'name': machine.get('Name'),
         'dns_name': machine.get('DnsName'),
         'power_state': machine.get('PowerState'),
-        'session_count': machine.get('SessionCount') or 0,
+        'session_count': session_count(machine),
         'in_maintenance_mode': bool(machine.get('InMaintenanceMode')),
         'action': action,
         'result': result,

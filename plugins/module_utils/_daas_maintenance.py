@@ -13,27 +13,20 @@ from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
 
 
-def wanted_body(machine, enabled, reason=None):
+def wanted_body(machine, enabled):
     """The PATCH body that brings `machine` to the wanted mode, or None when it is there already.
 
-    The reason is compared only where the service reports MaintenanceModeReason: a service
-    that does not return it could never look unchanged, and the run would not be idempotent.
+    Only InMaintenanceMode: no request model sets MaintenanceModeReason (the service does).
     """
-    body = {}
-    if bool(machine.get('InMaintenanceMode')) != enabled:
-        body['InMaintenanceMode'] = enabled
-    if enabled and reason is not None:
-        if body or ('MaintenanceModeReason' in machine and machine['MaintenanceModeReason'] != reason):
-            body['MaintenanceModeReason'] = reason
-    if body and 'InMaintenanceMode' not in body:
-        body['InMaintenanceMode'] = enabled
-    return body or None
+    if bool(machine.get('InMaintenanceMode')) == enabled:
+        return None
+    return {'InMaintenanceMode': enabled}
 
 
-def plan(machines, enabled, reason=None):
+def plan(machines, enabled):
     entries = []
     for machine in machines:
-        body = wanted_body(machine, enabled, reason)
+        body = wanted_body(machine, enabled)
         entries.append(dict(machine=machine, body=body, result='act' if body else 'unchanged',
                             message=None, transaction_id=None))
     return entries
@@ -66,11 +59,11 @@ def to_results(entries):
         result = 'changed' if entry['result'] == 'act' else entry['result']
         item = daas.machine_result(entry['machine'], result, message=entry['message'],
                                    transaction_id=entry['transaction_id'])
-        del item['action'], item['reason']  # no power action here; the reason is the one below
+        del item['action'], item['reason']  # no power action here
+        # the service's own enum, as read; after a change it sets a new one, not known until re-read
         item['maintenance_mode_reason'] = entry['machine'].get('MaintenanceModeReason')
         if entry['body'] and result != 'failed':  # report the state the machine is now in
             item['in_maintenance_mode'] = entry['body']['InMaintenanceMode']
-            if 'MaintenanceModeReason' in entry['body']:
-                item['maintenance_mode_reason'] = entry['body']['MaintenanceModeReason']
+            item['maintenance_mode_reason'] = None
         out.append(item)
     return out

@@ -86,7 +86,10 @@ def plan_machine(machine, state, force=False, skip_busy=True):
     if not supports(machine, outcome, force):
         return None, 'skipped', 'power action not supported: %s is not among SupportedPowerActions (%s)' % (
             NEEDS[outcome][1 if force else 0], ', '.join(machine.get('SupportedPowerActions') or []) or 'none')
-    sessions = machine.get('SessionCount') or 0
+    sessions = daas.session_count(machine)
+    if skip_busy and sessions is None:
+        # not told is not zero: a machine whose sessions are unknown is treated as busy
+        return None, 'skipped', 'session count unknown: the service did not return SessionCount'
     if skip_busy and sessions:
         return None, 'skipped', 'has %d session%s' % (sessions, '' if sessions == 1 else 's')
     return outcome, 'act', None

@@ -34,6 +34,12 @@ SESSION_SELECTORS = dict(
 
 # Fields of a machine that a session selection needs: which sessions it holds.
 _MACHINE_REF_FIELDS = ('Id', 'Name', 'Sid', 'SessionCount')
+# What session results read. Machine is not in the service's default field set for sessions:
+# without it no session could be matched to the machines selected.
+SESSION_FIELDS = (
+    'Id', 'Machine', 'User', 'State', 'StartTime', 'StateChangeTime', 'LogoffInProgress', 'LogonInProgress',
+    'SessionType', 'AppState', 'Client', 'IsAnonymousUser', 'UntrustedUserName',
+)
 
 
 def user_matches(session, user):
@@ -77,7 +83,7 @@ def select_sessions(client, machines=None, catalog=None, delivery_group=None, us
         machine_ids = set(m['Id'] for m in found)
         if not machine_ids:
             return []
-    sessions = list(client.paginate('/Sessions', limit=1000))
+    sessions = list(client.paginate('/Sessions', limit=1000, fields=SESSION_FIELDS))
     return filter_sessions(sessions, machine_ids=machine_ids, users=users, states=states,
                            ids=set(ids) if ids else None)
 

@@ -9,7 +9,9 @@ import re
 
 from urllib.parse import urlsplit
 
-# The API gateway host of each region (api.cloud.com is Citrix's recommended global host).
+# The API gateway host of each region (api.cloud.com is Citrix's recommended global host). Only
+# api.cloud.com and Japan's api.citrixcloud.jp are documented for DaaS and resource locations; the
+# other regional names are kept as aliases for hosts that serve the same API.
 REGION_HOSTS = {
     'global': 'api.cloud.com',
     'us': 'api-us.cloud.com',

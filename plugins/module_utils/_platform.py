@@ -270,13 +270,31 @@ def notification_body(params, event_id, created=None):
 
 
 def find_notification(client, event_id):
-    """The stored notification with this event id, or None; stops paging once found."""
+    """The stored notification with this event id, or None; stops paging once found.
+
+    ValueError when an item is not of the shape seen so far (the listing is undocumented).
+    """
     wanted = event_id.lower()
     # No limit: the listing is unofficial, so let the service pick its page size (100).
     for item in client.paginate(client.endpoints.notifications_list, limit=None):
+        if not isinstance(item, dict):
+            raise ValueError('the listing answered with a %s where a notification was expected'
+                             % type(item).__name__)
         if str(item.get('eventId', '')).lower() == wanted:
             return item
     return None
+
+
+def lookup_notification(client, event_id, warn):
+    """find_notification, except that a listing that fails or has another shape is a warning (it is
+    undocumented): the caller then sends the notification rather than not at all."""
+    try:
+        return find_notification(client, event_id)
+    except (CitrixCloudError, ValueError) as err:
+        warn('Could not check whether event_id %s was already sent: listing the notifications (an '
+             'undocumented call) failed: %s. Sending it; if it was sent before, administrators see '
+             'it twice.' % (event_id, err))
+        return None
 
 
 def send_notification(client, body):
@@ -286,7 +304,7 @@ def send_notification(client, body):
     except CitrixCloudError as err:
         # Sent but unanswered: if it is stored, it was sent; never send it twice.
         if err.uncertain:
-            found = find_notification(client, body['eventId'])
+            found = lookup_notification(client, body['eventId'], lambda _msg: None)
             if found:
                 return found
         raise
@@ -301,14 +319,15 @@ def notification_event_id(params):
     return new_event_id(), False
 
 
-def ensure_notification(client, params, event_id, given, check_mode):
+def ensure_notification(client, params, event_id, given, check_mode, warn=None):
     """Send the notification the options describe. Returns (changed, notification).
 
     `event_id, given` come from notification_event_id(). A given event id that is already
-    stored returns the stored notification: the event was sent.
+    stored returns the stored notification: the event was sent. Where the listing cannot tell,
+    `warn` is told and the notification is sent.
     """
     if given:
-        sent = find_notification(client, event_id)
+        sent = lookup_notification(client, event_id, warn or (lambda _msg: None))
         if sent:
             return False, sent
     body = notification_body(params, event_id)

@@ -102,7 +102,9 @@ machines:
       description: Registration state of its VDA.
       type: str
     session_count:
-      description: Number of sessions on the machine.
+      description:
+        - Sessions on the machine; V(null) where the service did not report the count (treat it as
+          busy, as O(idle) and M(citrix.cloud.citrix_machine_power) do).
       type: int
     in_maintenance_mode:
       description: Whether the machine is in maintenance mode.

@@ -17,17 +17,14 @@ description:
   - Idempotent per machine - only machines whose mode differs get a C(PATCH /Machines/{id}),
     in parallel; each machine gets one result, V(changed), V(unchanged) or V(failed).
   - The task fails when any machine V(failed), after every other machine was changed and reported.
+  - No reason can be given - the API has none to set. The service keeps its own
+    C(MaintenanceModeReason) on each machine, returned as RV(machines[].maintenance_mode_reason).
 options:
   enabled:
     description:
       - V(true) turns maintenance mode on, V(false) off.
     type: bool
     required: true
-  reason:
-    description:
-      - With O(enabled=true), sent as C(MaintenanceModeReason). It is compared (and a machine
-        changed for it) only where the service reports C(MaintenanceModeReason) for machines.
-    type: str
   parallelism:
     description:
       - How many requests run at once, from 1 to 100.
@@ -93,13 +90,19 @@ machines:
       description: Maintenance mode after the task (in check mode, what it would be).
       type: bool
     maintenance_mode_reason:
-      description: The reason, where the service reports one.
+      description:
+        - The machine's C(MaintenanceModeReason) as the service reported it - V(Unknown), V(None),
+          V(Administrator) or V(MaxFailedRegistrations) (the service sets it; no request can).
+        - V(null) for a machine this task changed (the service sets a new one with the change) or
+          where the service did not report it.
       type: str
     power_state:
       description: Power state.
       type: str
     session_count:
-      description: Sessions on the machine.
+      description:
+        - Sessions on the machine; V(null) where the service did not report the count (treat it as
+          busy, as O(idle) and M(citrix.cloud.citrix_machine_power) do).
       type: int
     result:
       description: V(changed), V(unchanged) or V(failed).
@@ -142,7 +145,6 @@ def main():
         argument_spec=dict(
             daas.MACHINE_SELECTORS,
             enabled=dict(type='bool', required=True),
-            reason=dict(type='str'),
             parallelism=dict(type='int', default=10),
         ),
         required_one_of=[('name', 'catalog', 'delivery_group')],
@@ -152,7 +154,7 @@ def main():
     p = module.params
     with module.api_errors():
         machines = daas.selected_machines(module, strict=True, workers=p['parallelism'])
-        entries = maintenance.plan(machines, p['enabled'], p['reason'])
+        entries = maintenance.plan(machines, p['enabled'])
         if not module.check_mode:
             maintenance.execute(daas.daas_client(module), entries, parallelism=p['parallelism'])
         daas.exit_with_results(module, maintenance.to_results(entries))

@@ -65,7 +65,9 @@ options:
     default: false
   skip_busy:
     description:
-      - Skip machines that have sessions, so no user loses work.
+      - Skip machines that have sessions, so no user loses work. A machine whose session count
+        the service did not report is skipped too (reason C(session count unknown ...)): unknown
+        is busy.
       - When not set, V(true) for V(restarted), V(stopped) and V(suspended), V(false) for
         V(started) and V(resumed).
     type: bool
@@ -180,7 +182,7 @@ machines:
       description: Power state when planned; with O(wait), the last one read.
       type: str
     session_count:
-      description: Sessions on the machine when planned.
+      description: Sessions on the machine when planned; V(null) where the service did not report it.
       type: int
     in_maintenance_mode:
       description: Whether the machine is in maintenance mode.

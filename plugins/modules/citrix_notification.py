@@ -78,7 +78,9 @@ attributes:
 notes:
   - Citrix Cloud keeps notifications for 90 days; an O(event_id) sent longer ago is sent again.
   - To find an O(event_id), the module pages through the customer's notifications (100 a call)
-    until it meets it, so a first send reads them all.
+    until it meets it, so a first send reads them all. That listing is not documented by Citrix:
+    where it fails or answers in a shape the module does not know, the task warns and sends the
+    notification (once), rather than leave the administrators without it.
   - The time of the notification (C(createdDate)) is the current UTC time.
 """
 
@@ -211,7 +213,7 @@ def main():
         # Bad options fail here, before the client fetches a token.
         event_id, given = platform.notification_event_id(module.params)
         changed, notification = platform.ensure_notification(
-            module.client, module.params, event_id, given, module.check_mode)
+            module.client, module.params, event_id, given, module.check_mode, warn=module.warn)
         module.exit_json(changed=changed, notification=snake(notification))
 
 

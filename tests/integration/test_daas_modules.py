@@ -94,7 +94,7 @@ def test_bad_names_fail_before_any_request(sim, playbook):
 # ---------------------------------------------------------------- power
 
 def test_restart_catalog_check_mode_then_for_real_then_busy_and_unsupported_skipped(sim, playbook):
-    machines = sim.state()["machines"]
+    machines = [m for m in sim.state()["machines"] if m["MachineCatalog"]["Name"] == CATALOG]
     due = due_for_reboot(machines)
     assert len(due) == 4
     tasks = [task("reboot idle", "citrix_machine_power", catalog=CATALOG, state="restarted")]
@@ -229,8 +229,8 @@ def test_maintenance_patches_only_what_differs(sim, playbook):
     assert_ok(check)
     assert check.results["on"]["summary"]["changed"] == 2 and writes(sim) == {}
     run = playbook(sim, [
-        task("on", "citrix_machine_maintenance", name=names, enabled=True, reason="patching"),
-        task("on again", "citrix_machine_maintenance", name=names, enabled=True, reason="patching"),
+        task("on", "citrix_machine_maintenance", name=names, enabled=True),
+        task("on again", "citrix_machine_maintenance", name=names, enabled=True),
         task("group off", "citrix_machine_maintenance", delivery_group=GROUP, enabled=False),
     ])
     assert_ok(run)
@@ -238,6 +238,9 @@ def test_maintenance_patches_only_what_differs(sim, playbook):
     assert r["on"]["summary"]["changed"] == 2
     assert all(m["in_maintenance_mode"] for m in r["on"]["machines"])
     assert r["on again"]["changed"] is False and r["on again"]["summary"]["unchanged"] == 2
+    # the machine's own enum, as the service set it; nothing a user wrote
+    assert [m["maintenance_mode_reason"] for m in r["on"]["machines"]] == [None, None]
+    assert [m["maintenance_mode_reason"] for m in r["on again"]["machines"]] == ["Administrator"] * 2
     assert r["group off"]["summary"] == {"changed": 2, "unchanged": 10, "skipped": 0, "failed": 0, "total": 12}
     assert writes(sim) == {"PATCH /cvad/manage/Machines/{nameOrId}": 4}
     assert not any(m["InMaintenanceMode"] for m in sim.state()["machines"])

@@ -52,10 +52,24 @@ def test_ansible_inventory_lists_the_machines_with_their_groups_and_vars(sim, tm
     assert (osprey["citrix_catalog"], osprey["citrix_session_count"]) == ("DEMOLAB Servers", 2)
     assert osprey["ansible_host"] == osprey["citrix_ip_address"]  # compose
     assert len(inventory["catalog_DEMOLAB_Servers"]["hosts"]) == 12
-    assert len(inventory["power_state_Unmanaged"]["hosts"]) == 4
-    assert len(inventory["busy"]["hosts"]) == 4  # groups
-    assert len(inventory["zone_Primary_Zone"]["hosts"]) == 12  # keyed_groups
+    assert len(inventory["catalog_Workers"]["hosts"]) == 3  # Lab\\Workers, in an admin folder
+    assert len(inventory["power_state_Unmanaged"]["hosts"]) == 5
+    busy = {m["DnsName"] for m in machines if m["SessionCount"]}
+    assert set(inventory["busy"]["hosts"]) == busy and len(busy) == 5  # groups
+    assert len(inventory["zone_Primary_Zone"]["hosts"]) == 15  # keyed_groups
     assert sim.stats()["tokens_issued"] == 1
+
+
+def test_ansible_inventory_of_a_catalog_in_an_admin_folder(sim, tmp_path):
+    path = tmp_path / "lab.citrix_daas.yml"
+    path.write_text("plugin: citrix.cloud.citrix_daas\ncatalogs: ['Lab\\Workers']\n"
+                    "delivery_groups: ['Workers Desktops']\n", encoding="utf-8")
+    run = ansible_inventory(sim, "-i", str(path), "--list")
+
+    assert run.returncode == 0, run.stderr
+    hostvars = json.loads(run.stdout)["_meta"]["hostvars"]
+    assert set(hostvars) == {"robin.demolab.local", "wren.demolab.local", "finch.demolab.local"}
+    assert plain(hostvars["robin.demolab.local"])["citrix_session_count"] == 2
 
 
 def test_a_playbook_reads_a_hostvar_from_the_inventory(sim, playbook, tmp_path):

@@ -490,3 +490,14 @@ def test_retry_after_in_the_past_backs_off_normally(make_client, token_endpoint,
                                             json_response({'ok': 1})])
     assert make_client().daas('GET', '/me').body == {'ok': 1}
     assert sleeps == [0.01]  # the client's own backoff (make_client's is 0.01 * attempt), not 0
+
+
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_530_says_the_site_is_frozen_or_being_restored_and_is_sent_once(
+        make_client, token_endpoint, httpserver, method):
+    """HTTP 530 (a frozen site, one being restored): a sentence a person can act on, and no resend."""
+    seen = answers(httpserver, '/cvad/manage/Machines/m1/$start', [WerkzeugResponse('', 530)])
+    with pytest.raises(CitrixCloudError) as err:
+        make_client().daas(method, '/Machines/m1/$start')
+    assert 'failed with 530' in str(err.value) and 'frozen or being restored' in str(err.value)
+    assert len(seen) == 1

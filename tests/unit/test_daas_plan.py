@@ -107,6 +107,21 @@ def test_busy_machines_are_skipped_by_default_where_sessions_would_end(state):
     assert outcome(machine('On', sessions_=2), state, skip_busy=False)[1] == 'act'
 
 
+@pytest.mark.parametrize('state', ['restarted', 'stopped', 'suspended'])
+@pytest.mark.parametrize('count', ['absent', None, '0', True])
+def test_a_machine_whose_session_count_is_unknown_is_busy_never_idle(state, count):
+    m = machine('On')
+    if count == 'absent':
+        del m['SessionCount']
+    else:
+        m['SessionCount'] = count
+    action, result, reason = outcome(m, state)
+    assert (action, result) == (None, 'skipped') and reason.startswith('session count unknown')
+    assert outcome(m, state, skip_busy=False)[1] == 'act'
+    assert daas.machine_result(m, 'skipped')['session_count'] is None
+    assert daas.filter_machines([m], idle=True) == [] and daas.filter_machines([m], idle=False) == [m]
+
+
 def test_skip_busy_defaults_by_state():
     assert [power.resolve_skip_busy(s) for s in power.STATES] == [False, True, True, True, False]
     assert power.resolve_skip_busy('started', True) is True
@@ -155,14 +170,18 @@ def test_maintenance_patches_only_where_it_differs():
     assert maint.wanted_body(on, False) == {'InMaintenanceMode': False}
 
 
-def test_maintenance_reason_is_compared_only_where_the_service_reports_it():
-    assert maint.wanted_body({'InMaintenanceMode': True}, True, 'patching') is None
-    assert maint.wanted_body({'InMaintenanceMode': True, 'MaintenanceModeReason': 'x'}, True, 'patching') == {
-        'InMaintenanceMode': True, 'MaintenanceModeReason': 'patching'}
-    assert maint.wanted_body({'InMaintenanceMode': False}, True, 'patching') == {
-        'InMaintenanceMode': True, 'MaintenanceModeReason': 'patching'}
-    assert maint.wanted_body({'InMaintenanceMode': True, 'MaintenanceModeReason': 'x'}, False, 'y') == {
-        'InMaintenanceMode': False}
+def test_maintenance_sends_only_the_mode_never_a_reason():
+    assert maint.wanted_body({'InMaintenanceMode': False, 'MaintenanceModeReason': 'None'}, True) == {
+        'InMaintenanceMode': True}
+    assert maint.wanted_body({'InMaintenanceMode': True, 'MaintenanceModeReason': 'Administrator'}, True) is None
+
+
+def test_maintenance_results_carry_the_machines_own_reason():
+    entries = maint.plan([{'Id': 'a', 'InMaintenanceMode': True, 'MaintenanceModeReason': 'MaxFailedRegistrations'},
+                          {'Id': 'b', 'InMaintenanceMode': False, 'MaintenanceModeReason': 'None'}], True)
+    results = maint.to_results(entries)
+    assert [(r['result'], r['maintenance_mode_reason']) for r in results] == [
+        ('unchanged', 'MaxFailedRegistrations'), ('changed', None)]
 
 
 def test_maintenance_results():
@@ -238,8 +257,8 @@ MACHINES = [
     ({'registration_state': ['Unregistered']}, ['2', '3']),
     ({'in_maintenance_mode': True}, ['2']),
     ({'in_maintenance_mode': False}, ['1', '3']),
-    ({'idle': True}, ['1', '3']),
-    ({'idle': False}, ['2']),
+    ({'idle': True}, ['1']),  # 3's SessionCount was not reported: unknown is busy, never idle
+    ({'idle': False}, ['2', '3']),
     ({'power_state': ['On'], 'idle': True}, ['1']),
 ])
 def test_machine_filters(kwargs, expected):

@@ -46,6 +46,12 @@ def requests_to(httpserver, path):
     return [req for req, _resp in httpserver.log if req.path == path]
 
 
+def group_is(httpserver, key, group_id):
+    """GET /DeliveryGroups/{key} answers with the group `group_id`."""
+    httpserver.expect_request(BASE + "/DeliveryGroups/" + key).respond_with_json(
+        {"Id": group_id, "Name": key, "FullName": key})
+
+
 def not_found(httpserver, path):
     httpserver.expect_request(path).respond_with_json(
         {"ErrorMessage": "Object does not exist.", "ErrorType": "ObjectNotFound"}, status=404)
@@ -85,20 +91,57 @@ def test_a_big_catalog_is_read_in_pages_of_1000_with_fields(httpserver, client):
 
 
 def test_names_within_a_container_cost_no_extra_call(httpserver, client):
-    httpserver.expect_request(BASE + "/DeliveryGroups/dg-1/Machines").respond_with_json(
+    httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_json(
         {"Items": [machine(1), machine(2), machine(3)]})
-    found = daas.select_machines(client, delivery_group="dg-1", names=["demolab\\m2", "m3"])
+    found = daas.select_machines(client, catalog="cat-1", names=["demolab\\m2", "m3"])
     assert [m["Id"] for m in found] == ["m2", "m3"]
     assert len(httpserver.log) == 1
 
 
+def test_a_delivery_group_is_read_from_the_machine_list_with_fields_never_its_own_route(httpserver, client):
+    """GET /DeliveryGroups/{id}/Machines takes no fields=, so it would answer without SessionCount."""
+    group_is(httpserver, "DEMOLAB Desktops", "DG-1")
+    httpserver.expect_request(BASE + "/Machines").respond_with_json(
+        {"Items": [machine(1), machine(2, group="dg-2"), machine(3), dict(machine(4), DeliveryGroup=None)]})
+    found = daas.select_machines(client, delivery_group="DEMOLAB Desktops", names=["m3", "DEMOLAB\\M1"])
+    assert [m["Id"] for m in found] == ["m1", "m3"]
+    (listing,) = requests_to(httpserver, BASE + "/Machines")
+    assert {"SessionCount", "DeliveryGroup"} <= set(listing.args["fields"].split(","))
+    assert not [r for r, _ in httpserver.log if r.path.endswith("/Machines") and "DeliveryGroups" in r.path]
+    polled = daas.select_machines(client, delivery_group="DEMOLAB Desktops", fields=daas.POLL_FIELDS)
+    assert [m["Id"] for m in polled] == ["m1", "m3"]
+    assert "DeliveryGroup" in requests_to(httpserver, BASE + "/Machines")[-1].args["fields"].split(",")
+
+
 def test_catalog_and_delivery_group_intersect(httpserver, client):
     httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_json(
-        {"Items": [machine(1), machine(2), machine(3)]})
-    httpserver.expect_request(BASE + "/DeliveryGroups/dg-1/Machines").respond_with_json(
-        {"Items": [machine(3), machine(2), machine(9)]})
+        {"Items": [machine(1), machine(2, group="dg-2"), machine(3)]})
+    group_is(httpserver, "dg-1", "dg-1")
     found = daas.select_machines(client, catalog="cat-1", delivery_group="dg-1")
-    assert [m["Id"] for m in found] == ["m2", "m3"]
+    assert [m["Id"] for m in found] == ["m1", "m3"]
+    assert not requests_to(httpserver, BASE + "/Machines")  # the catalog's machines tell their groups
+
+
+def test_a_catalog_in_an_admin_folder_by_full_name_or_unique_plain_name(httpserver, client):
+    httpserver.expect_request(BASE + "/MachineCatalogs/Lab|Workers/Machines").respond_with_json(
+        {"Items": [machine(1, catalog="cat-9")]})
+    assert [m["Id"] for m in daas.select_machines(client, catalog="Lab\\Workers")] == ["m1"]
+    not_found(httpserver, BASE + "/MachineCatalogs/workers/Machines")
+    httpserver.expect_request(BASE + "/MachineCatalogs").respond_with_json({"Items": [
+        {"Id": "cat-1", "Name": "DEMOLAB Servers", "FullName": "DEMOLAB Servers"},
+        {"Id": "cat-9", "Name": "Workers", "FullName": "Lab\\Workers"}]})
+    httpserver.expect_request(BASE + "/MachineCatalogs/cat-9/Machines").respond_with_json(
+        {"Items": [machine(1, catalog="cat-9")]})
+    assert [m["Id"] for m in daas.select_machines(client, catalog="workers")] == ["m1"]
+
+
+def test_a_plain_name_in_several_folders_is_refused_naming_them(httpserver, client):
+    not_found(httpserver, BASE + "/DeliveryGroups/Pool")
+    httpserver.expect_request(BASE + "/DeliveryGroups").respond_with_json({"Items": [
+        {"Id": "g1", "Name": "Pool", "FullName": "A\\Pool"}, {"Id": "g2", "Name": "Pool", "FullName": "B\\Pool"}]})
+    with pytest.raises(ValueError, match=r"more than one admin folder \(A\\Pool, B\\Pool\)"):
+        daas.select_machines(client, delivery_group="Pool")
+    assert not requests_to(httpserver, BASE + "/Machines")
 
 
 def test_names_alone_are_fetched_one_by_one_with_the_backslash_as_a_bar(httpserver, client):
@@ -116,6 +159,7 @@ def test_names_alone_are_fetched_one_by_one_with_the_backslash_as_a_bar(httpserv
 ])
 def test_a_missing_catalog_matches_nothing_or_fails_when_strict(httpserver, client, status, body):
     httpserver.expect_request(BASE + "/MachineCatalogs/Gone/Machines").respond_with_json(body, status=status)
+    httpserver.expect_request(BASE + "/MachineCatalogs").respond_with_json({"Items": [{"Id": "c", "Name": "Here"}]})
     assert daas.select_machines(client, catalog="Gone") == []
     with pytest.raises(ValueError, match="Machine catalog 'Gone' does not exist"):
         daas.select_machines(client, catalog="Gone", strict=True)
@@ -123,6 +167,7 @@ def test_a_missing_catalog_matches_nothing_or_fails_when_strict(httpserver, clie
 
 def test_a_missing_catalog_by_name_in_the_info_list(httpserver, client):
     httpserver.expect_request(BASE + "/MachineCatalogs/Gone").respond_with_data("", status=204)
+    httpserver.expect_request(BASE + "/MachineCatalogs").respond_with_json({"Items": []})
     assert daas.list_objects(client, "MachineCatalogs", "Gone") == []
 
 
@@ -151,7 +196,9 @@ def test_sessions_of_a_catalog_are_one_session_listing_filtered_by_machine(https
     found = sessions.select_sessions(client, catalog="cat-1")
     assert [s["Id"] for s in found] == ["s1", "s3"]
     assert [s["Id"] for s in sessions.select_sessions(client, catalog="cat-1", users=["d\\carol"])] == ["s3"]
-    assert len(requests_to(httpserver, BASE + "/Sessions")) == 2
+    listings = requests_to(httpserver, BASE + "/Sessions")
+    # Machine is not in the sessions' default field set: without asking, no session has one
+    assert len(listings) == 2 and all("Machine" in r.args["fields"].split(",") for r in listings)
 
 
 def test_session_actions_message_first_and_log_off_gone_sessions_are_unchanged(httpserver, client):
@@ -299,13 +346,13 @@ def test_session_ids_are_checked_before_any_call(httpserver, ids, words):
 
 
 def test_machines_of_any_catalog_and_any_delivery_group_each_listed_once(httpserver, client):
-    for path, items in (("/MachineCatalogs/c1/Machines", [machine(1), machine(2)]),
-                        ("/MachineCatalogs/c2/Machines", [machine(3), machine(2)]),
-                        ("/DeliveryGroups/g1/Machines", [machine(3)]),
-                        ("/DeliveryGroups/g2/Machines", [machine(2), machine(9)])):
+    for path, items in (("/MachineCatalogs/c1/Machines", [machine(1, group="g2"), machine(2, group="g2")]),
+                        ("/MachineCatalogs/c2/Machines", [machine(3, group="g1"), machine(2, group="g2")])):
         httpserver.expect_request(BASE + path).respond_with_json({"Items": items})
+    group_is(httpserver, "g1", "g1")
+    group_is(httpserver, "g2", "G2")
     found = daas.select_machines(client, catalog=["c1", "c2"], delivery_group=["g1", "g2"], strict=True)
-    assert [m["Id"] for m in found] == ["m2", "m3"]
+    assert sorted(m["Id"] for m in found) == ["m1", "m2", "m3"]
     assert len(httpserver.log) == 4
     assert [m["Id"] for m in daas.select_machines(client, catalog=["c1", "c2"])] == ["m1", "m2", "m3"]
 
@@ -313,10 +360,13 @@ def test_machines_of_any_catalog_and_any_delivery_group_each_listed_once(httpser
 def test_a_missing_catalog_among_several_fails_when_strict(httpserver, client):
     httpserver.expect_request(BASE + "/MachineCatalogs/c1/Machines").respond_with_json({"Items": [machine(1)]})
     not_found(httpserver, BASE + "/MachineCatalogs/Gone/Machines")
+    httpserver.expect_request(BASE + "/MachineCatalogs").respond_with_json({"Items": [{"Id": "c1", "Name": "One"}]})
+    group_is(httpserver, "g1", "g1")
     with pytest.raises(ValueError, match="Machine catalog 'Gone' does not exist"):
         daas.select_machines(client, catalog=["c1", "Gone"], delivery_group=["g1"], strict=True)
-    assert [req.path for req, _resp in httpserver.log] == [BASE + "/MachineCatalogs/c1/Machines",
-                                                           BASE + "/MachineCatalogs/Gone/Machines"]
+    assert [req.path for req, _resp in httpserver.log] == [
+        BASE + "/DeliveryGroups/g1", BASE + "/MachineCatalogs/c1/Machines",
+        BASE + "/MachineCatalogs/Gone/Machines", BASE + "/MachineCatalogs"]
 
 
 def test_ten_thousand_unknown_names_give_a_short_message(httpserver, client):

@@ -21,6 +21,9 @@ TUTORIAL = ['osprey', 'eagle', 'kestrel', 'falcon', 'condor', 'hawk', 'harrier',
             'buzzard', 'albatross', 'hobby']
 TUTORIAL_HOSTS = set(name + '.demolab.local' for name in TUTORIAL)
 SCALE_HOSTS = set('scale%05d.demolab.local' % i for i in range(1, 4))
+# catalog Lab\\Workers, in admin folder Lab: robin has 2 sessions, finch is not power managed
+LAB_HOSTS = {'robin.demolab.local', 'wren.demolab.local', 'finch.demolab.local'}
+ALL_HOSTS = TUTORIAL_HOSTS | LAB_HOSTS | SCALE_HOSTS
 BUSY = {'osprey.demolab.local', 'falcon.demolab.local', 'harrier.demolab.local', 'buzzard.demolab.local'}
 UNMANAGED = {'eagle.demolab.local', 'condor.demolab.local', 'vulture.demolab.local', 'albatross.demolab.local'}
 COLLECTION_PACKAGES = ('ansible_collections', 'ansible_collections.citrix', 'ansible_collections.citrix.cloud')
@@ -93,7 +96,7 @@ def failure(parse, config):
 
 def test_every_machine_is_a_host_named_by_dns_name_with_prefixed_snake_case_vars(sim, parse):
     inventory = parse({})
-    assert set(inventory.hosts) == TUTORIAL_HOSTS | SCALE_HOSTS
+    assert set(inventory.hosts) == ALL_HOSTS
     hostvars = inventory.get_host('osprey.demolab.local').get_vars()
     assert hostvars['citrix_name'] == 'DEMOLAB\\OSPREY'
     assert hostvars['citrix_dns_name'] == 'osprey.demolab.local'
@@ -119,7 +122,7 @@ def test_hosts_are_grouped_by_catalog_delivery_group_and_states_with_safe_names(
     assert hosts_of(inventory, 'delivery_group_DEMOLAB_Desktops') == TUTORIAL_HOSTS
     assert hosts_of(inventory, 'catalog_Scale') == SCALE_HOSTS
     assert hosts_of(inventory, 'delivery_group_Scale_DG') == SCALE_HOSTS
-    assert hosts_of(inventory, 'power_state_Unmanaged') == UNMANAGED
+    assert hosts_of(inventory, 'power_state_Unmanaged') == UNMANAGED | {'finch.demolab.local'}
     assert TUTORIAL_HOSTS - UNMANAGED <= hosts_of(inventory, 'power_state_On')
     assert TUTORIAL_HOSTS <= hosts_of(inventory, 'registration_state_Registered')
 
@@ -127,19 +130,20 @@ def test_hosts_are_grouped_by_catalog_delivery_group_and_states_with_safe_names(
 def test_compose_groups_and_keyed_groups(sim, parse):
     inventory = parse({
         'compose': {'ansible_host': 'citrix_ip_address'},
-        'groups': {'busy': 'citrix_session_count > 0'},
+        'groups': {'busy': 'citrix_session_count is none or citrix_session_count > 0'},
         'keyed_groups': [{'key': 'citrix_zone.name', 'prefix': 'zone'}],
     })
     osprey = inventory.get_host('osprey.demolab.local').get_vars()
     assert osprey['ansible_host'] == osprey['citrix_ip_address']
     assert hosts_of(inventory, 'busy') & TUTORIAL_HOSTS == BUSY
-    assert hosts_of(inventory, 'zone_Primary_Zone') == TUTORIAL_HOSTS | SCALE_HOSTS
+    assert hosts_of(inventory, 'busy') & LAB_HOSTS == {'robin.demolab.local'}
+    assert hosts_of(inventory, 'zone_Primary_Zone') == ALL_HOSTS
 
 
 def test_strict_fails_on_an_undefined_variable_and_lax_skips_it(sim, parse):
     keyed = [{'key': 'citrix_no_such_var', 'prefix': 'x'}]
     assert 'citrix_no_such_var' in failure(parse, {'keyed_groups': keyed, 'strict': True})
-    assert set(parse({'keyed_groups': keyed}).hosts) == TUTORIAL_HOSTS | SCALE_HOSTS
+    assert set(parse({'keyed_groups': keyed}).hosts) == ALL_HOSTS
 
 
 # ---------------------------------------------------------------- narrowing
@@ -156,6 +160,20 @@ def test_catalogs_by_name_or_id_list_only_their_machines(sim, parse):
 def test_catalogs_and_delivery_groups_together_keep_machines_in_both(sim, parse):
     assert set(parse({'catalogs': ['Scale'], 'delivery_groups': ['Scale DG']}).hosts) == SCALE_HOSTS
     assert set(parse({'catalogs': ['Scale'], 'delivery_groups': ['DEMOLAB Desktops']}).hosts) == set()
+
+
+def test_a_catalog_and_a_delivery_group_in_an_admin_folder(sim, parse):
+    """Lab\\Workers by full name, by its plain name (only one catalog has it), and its group too."""
+    for config in ({'catalogs': ['Lab\\Workers']}, {'catalogs': ['workers']},
+                   {'delivery_groups': ['Lab\\Workers Desktops']},
+                   {'catalogs': ['Lab\\Workers'], 'delivery_groups': ['Workers Desktops']}):
+        inventory = parse(config)
+        assert set(inventory.hosts) == LAB_HOSTS, config
+        robin = inventory.get_host('robin.demolab.local').get_vars()
+        assert robin['citrix_session_count'] == 2 and robin['citrix_catalog_id']
+    routes = sim.stats()['by_route']
+    assert 'GET /cvad/manage/MachineCatalogs/{nameOrId}/Machines' in routes
+    assert 'GET /cvad/manage/DeliveryGroups/{nameOrId}/Machines' not in routes  # it takes no fields=
 
 
 def test_a_catalog_that_does_not_exist_fails_the_inventory(sim, parse):
@@ -224,7 +242,7 @@ def test_credentials_in_the_file_win_over_the_environment(sim, parse, monkeypatc
     env = sim.env()
     monkeypatch.setenv('CITRIX_ACCESS_TOKEN', 'stale-token-from-env')
     inventory = parse({'client_id': env['CITRIX_CLIENT_ID'], 'client_secret': env['CITRIX_CLIENT_SECRET']})
-    assert set(inventory.hosts) == TUTORIAL_HOSTS | SCALE_HOSTS
+    assert set(inventory.hosts) == ALL_HOSTS
 
 
 def test_only_citrix_daas_files_are_taken(tmp_path):
@@ -254,7 +272,8 @@ def test_a_machine_without_delivery_group_gets_null_group_vars(helpers):
     hostvars = helpers.machine_hostvars({'Id': 'm1', 'Name': 'D\\M', 'MachineCatalog': {'Id': 'c1', 'Name': 'Cat'}})
     assert (hostvars['citrix_catalog'], hostvars['citrix_catalog_id']) == ('Cat', 'c1')
     assert (hostvars['citrix_delivery_group'], hostvars['citrix_delivery_group_id']) == (None, None)
-    assert (hostvars['citrix_session_count'], hostvars['citrix_in_maintenance_mode']) == (0, False)
+    # the service did not report SessionCount: null (unknown), never 0
+    assert (hostvars['citrix_session_count'], hostvars['citrix_in_maintenance_mode']) == (None, False)
 
 
 # ---------------------------------------------------------------- one host per machine; no unknown keys

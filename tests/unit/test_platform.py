@@ -362,3 +362,21 @@ def test_resource_location_ids_must_be_guids():
     platform.check_resource_location_id(RL["id"])
     with pytest.raises(ValueError, match=r"^id 'notaguid' is not a GUID \(like 0b1a2c3d-"):
         platform.check_resource_location_id("notaguid")
+
+
+@pytest.mark.parametrize("listing", [
+    lambda r: r.respond_with_json({"ErrorMessage": "nope"}, status=404),
+    lambda r: r.respond_with_json({"error": "internal"}, status=500),
+    lambda r: r.respond_with_json({"items": ["not-a-notification"]}),
+])
+def test_a_listing_that_fails_or_has_another_shape_warns_and_sends(httpserver, client, listing):
+    """The notification listing is undocumented: it must never stop the notification."""
+    listing(httpserver.expect_request(NOTIFY_PATH, method="GET"))
+    httpserver.expect_request(NOTIFY_PATH + "/items", method="POST").respond_with_handler(echo)
+    warnings = []
+    event_id, given = platform.notification_event_id(params(event_id=EVENT))
+    changed, item = platform.ensure_notification(client, params(event_id=EVENT), event_id, given, False,
+                                                 warn=warnings.append)
+    assert changed and item["eventId"] == EVENT
+    assert [m for m in methods(httpserver) if m == "POST"] == ["POST"]
+    assert len(warnings) == 1 and EVENT in warnings[0] and "Sending it" in warnings[0]

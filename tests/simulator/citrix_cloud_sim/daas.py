@@ -11,7 +11,7 @@ from multidict import CIMultiDict
 from . import models
 from .auth import check_daas
 from .errors import ApiError, bad_request_daas, daas_error, not_found_daas
-from .paging import page, project, query_bool
+from .paging import is_preview, page, project, query_bool
 from .power import queue_action
 from .routing import SimRequest, SimResponse
 from .world import Job
@@ -50,6 +50,27 @@ def json_body(req):
     if not isinstance(body, dict):
         raise bad_request_daas("The request body must be a JSON object.")
     return body
+
+
+def known_fields_only(body, model_name, allowed):
+    """The body with the model's spelling of each property; 400 for one the request model does not
+    have (matched case-insensitively, as the service's JSON binding matches names): accepted, it
+    would be dropped without a word."""
+    known = {name.lower(): name for name in allowed}
+    unknown = sorted(k for k in body if k.lower() not in known)
+    if unknown:
+        raise bad_request_daas(f"{model_name} has no property {', '.join(unknown)}.")
+    return {known[k.lower()]: v for k, v in body.items()}
+
+
+def machine_view(sim, req, machine, detail=True, takes_fields=True):
+    render = models.machine_detail_model if detail else models.machine_model
+    return project(req, render(sim.world, machine), models.MACHINE_DEFAULT_FIELDS, takes_fields)
+
+
+def session_view(sim, req, session):
+    model = models.session_model(sim.world, session, machine_defaults=not is_preview(req))
+    return project(req, model, models.SESSION_DEFAULT_FIELDS)
 
 
 def machine_or_404(sim, name_or_id):
@@ -137,12 +158,14 @@ def group_or_404(sim, req):
 @site_scoped
 def list_catalogs(sim, req):
     world = sim.world
-    return SimResponse(200, page(req, list(world.catalogs.values()), lambda c: models.catalog_model(world, c)))
+    return SimResponse(200, page(req, list(world.catalogs.values()), lambda c: models.catalog_model(world, c),
+                                 models.CATALOG_DEFAULT_FIELDS))
 
 
 @site_scoped
 def get_catalog(sim, req):
-    return SimResponse(200, project(req, models.catalog_model(sim.world, catalog_or_404(sim, req), detail=True)))
+    catalog = models.catalog_model(sim.world, catalog_or_404(sim, req), detail=True)
+    return SimResponse(200, project(req, catalog, models.CATALOG_DEFAULT_FIELDS))
 
 
 @site_scoped
@@ -155,19 +178,21 @@ def catalog_machines(sim, req):
 def list_groups(sim, req):
     world = sim.world
     return SimResponse(200, page(req, list(world.delivery_groups.values()),
-                                 lambda g: models.delivery_group_model(world, g)))
+                                 lambda g: models.delivery_group_model(world, g), models.GROUP_DEFAULT_FIELDS))
 
 
 @site_scoped
 def get_group(sim, req):
     group = group_or_404(sim, req)
-    return SimResponse(200, project(req, models.delivery_group_model(sim.world, group, detail=True)))
+    model = models.delivery_group_model(sim.world, group, detail=True)
+    return SimResponse(200, project(req, model, models.GROUP_DEFAULT_FIELDS))
 
 
 @site_scoped
 def group_machines(sim, req):
     group = group_or_404(sim, req)
-    return machines_page(sim, req, lambda m: m.dg_id == group.id)
+    # This route takes only limit and continuationToken: fields= is ignored, the default set returned.
+    return machines_page(sim, req, lambda m: m.dg_id == group.id, takes_fields=False)
 
 
 # -- machines -------------------------------------------------------------------------------------
@@ -177,27 +202,27 @@ def list_machines(sim, req):
     return machines_page(sim, req, lambda m: not support or m.session_support.lower() == support)
 
 
-def machines_page(sim, req, keep):
+def machines_page(sim, req, keep, takes_fields=True):
     """One page of the machines `keep` accepts, in the list form (not the detail form)."""
     machines = [m for m in sim.world.machines.values() if keep(m)]
-    return SimResponse(200, page(req, machines, lambda m: models.machine_model(sim.world, m)))
+    return SimResponse(200, page(req, machines, lambda m: models.machine_model(sim.world, m),
+                                 models.MACHINE_DEFAULT_FIELDS, takes_fields))
 
 
 @site_scoped
 def get_machine(sim, req):
     machine = machine_or_404(sim, req.params["nameOrId"])
-    return SimResponse(200, project(req, models.machine_detail_model(sim.world, machine)))
+    return SimResponse(200, machine_view(sim, req, machine))
 
 
 @site_scoped
 def patch_machine(sim, req):
     machine = machine_or_404(sim, req.params["nameOrId"])
-    body = json_body(req)
+    body = known_fields_only(json_body(req), "UpdateMachineRequestModel", models.UPDATE_MACHINE_FIELDS)
     if "InMaintenanceMode" in body and not isinstance(body["InMaintenanceMode"], bool):
         raise bad_request_daas("InMaintenanceMode must be a boolean.")
 
     def work():
-        # Unknown properties are ignored, as the service's JSON binding does.
         if "InMaintenanceMode" in body:
             machine.in_maintenance = body["InMaintenanceMode"]
         return SimResponse(204)
@@ -216,8 +241,8 @@ def power_handler(verb):
         def work():
             queue_action(sim.world, machine, verb, sim.power_seconds, force=force)
             sim.stats.power_actions.setdefault(machine.id, []).append(verb)
-            render = models.machine_detail_model if detail else models.machine_model
-            return SimResponse(200, render(sim.world, machine))
+            # Power actions take no fields=: the default set.
+            return SimResponse(200, machine_view(sim, req, machine, detail, takes_fields=False))
 
         params = [{"Name": "Id", "Value": machine.id}, {"Name": "Name", "Value": machine.name}]
         return run_maybe_async(sim, req, JOB_TYPES[verb], params, work)
@@ -228,7 +253,7 @@ def power_handler(verb):
 @site_scoped
 def machine_sessions(sim, req):
     machine = machine_or_404(sim, req.params["nameOrId"])
-    items = [models.session_model(sim.world, s) for s in sim.world.machine_sessions(machine)]
+    items = [session_view(sim, req, s) for s in sim.world.machine_sessions(machine)]
     return SimResponse(200, {"Items": items})
 
 
@@ -236,12 +261,13 @@ def machine_sessions(sim, req):
 @site_scoped
 def list_sessions(sim, req):
     sessions = list(sim.world.sessions.values())
-    return SimResponse(200, page(req, sessions, lambda s: models.session_model(sim.world, s)))
+    return SimResponse(200, page(req, sessions, lambda s: models.session_model(
+        sim.world, s, machine_defaults=not is_preview(req)), models.SESSION_DEFAULT_FIELDS))
 
 
 @site_scoped
 def get_session(sim, req):
-    return SimResponse(200, models.session_model(sim.world, session_or_404(sim, req.params["id"])))
+    return SimResponse(200, session_view(sim, req, session_or_404(sim, req.params["id"])))
 
 
 @site_scoped
@@ -261,14 +287,14 @@ def disconnect_session(sim, req):
     def work():
         if session.state != "Disconnected":
             session.state, session.state_change_time = "Disconnected", time.time()
-        return SimResponse(200, models.session_model(sim.world, session))
+        return SimResponse(200, session_view(sim, req, session))
     return run_maybe_async(sim, req, "DisconnectSessions", [{"Name": "Id", "Value": session.id}], work)
 
 
 @site_scoped
 def send_message(sim, req):
     session = session_or_404(sim, req.params["id"])
-    body = json_body(req)
+    body = known_fields_only(json_body(req), "SendMessageRequestModel", models.SEND_MESSAGE_FIELDS)
     style = body.get("Style", "Information")
     if style not in MESSAGE_STYLES:
         raise bad_request_daas(f"Invalid Style: {style!r}.")
@@ -280,7 +306,7 @@ def send_message(sim, req):
             "Title": body.get("Title", ""), "Text": body.get("Text", ""), "Style": style,
             "Time": models.now_iso(),
         })
-        return SimResponse(200, models.session_model(sim.world, session))
+        return SimResponse(200, session_view(sim, req, session))
     return run_maybe_async(sim, req, "SendSessionMessage", [{"Name": "Id", "Value": session.id}], work)
 
 

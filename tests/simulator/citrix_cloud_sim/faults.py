@@ -6,10 +6,10 @@ import math
 import random
 import time
 
-from .errors import daas_error, gateway_error
+from .errors import ApiError, daas_error, gateway_error
 from .routing import is_daas_path
 
-ERROR_STATUSES = ("429", "500", "502", "503", "504")
+ERROR_STATUSES = ("429", "500", "502", "503", "504", "530")
 DEFAULTS = {
     "latency_ms": 0,
     "jitter_ms": 0,
@@ -99,6 +99,8 @@ class Faults:
         if wait is not None:
             return throttled(wait)
         for status, rate in self.config["error_rates"].items():
+            if status == "530" and not is_daas_path(path):
+                continue  # a frozen site is DaaS's; tokens and platform services still answer
             if rate and self.rng.random() < rate:
                 return error_for(int(status), path)
         return None
@@ -131,6 +133,10 @@ def error_for(status, path):
         return gateway_error(502, "badGateway", "Bad gateway")
     if status == 504:
         return gateway_error(504, "gatewayTimeout", "Gateway timeout")
+    if status == 530:
+        # A frozen site, or one being restored: Citrix's client wakes it. The body is undocumented,
+        # so the simulator sends none and a client can go by the status alone.
+        return ApiError(530, None, reason="Site Frozen")
     if is_daas_path(path):
         return daas_error(500, "An unexpected error occurred.", "InternalServerError")
     return gateway_error(500, "internalServerError", "An unexpected error occurred.")

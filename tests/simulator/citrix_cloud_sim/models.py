@@ -9,9 +9,66 @@ import time
 from .power import MANAGED_ACTIONS
 from .world import now_iso
 
+# Default response field sets: what /cvad/manage returns when a call names no ``fields=``, or on a
+# route that takes no ``fields`` (GET /DeliveryGroups/{nameOrId}/Machines, power actions). Copied
+# from the descriptions of Citrix's response models ("Default response field (Only return the
+# fields specified there if supported in API): ...", citrix-daas-rest-go citrixorchestration
+# model_*_response_model.go, which the Detail models share). Not in them: machines' SessionCount,
+# SessionSupport, Hosting, Zone, Tags, LastDeregistrationTime; sessions' Machine; catalogs'
+# TotalCount; delivery groups' TotalDesktops, TotalMachines and SessionCount.
+MACHINE_DEFAULT_FIELDS = frozenset((
+    "Uid", "AgentVersion", "AllocationType", "DeliveryGroup", "DnsName", "FunctionalLevel",
+    "InMaintenanceMode", "MaintenanceModeReason", "DrainingUntilShutdown", "IPAddress", "IsAssigned",
+    "MachineType", "MachineUnavailableReason", "OSType", "OSVersion", "PersistUserChanges",
+    "PowerActionPending", "PowerState", "ProvisioningType", "PublishedName", "RegistrationState",
+    "ScheduledReboot", "Sid", "SummaryState", "WillShutdownAfterUse", "SupportedPowerActions",
+    "FaultState", "Id", "MachineCatalog", "Name"))
+SESSION_DEFAULT_FIELDS = frozenset((
+    "Id", "Uid", "AppState", "AppStateLastChangeTime", "FormattedAppStateLastChangeTime", "Client",
+    "EstablishmentDurationMilliseconds", "EstablishmentTime", "FormattedEstablishmentTime",
+    "IsAnonymousUser", "IsHidden", "LogoffInProgress", "LogonInProgress", "SessionType", "StartTime",
+    "FormattedStartTime", "State", "StateChangeTime", "FormattedStateChangeTime", "UntrustedUserName",
+    "User"))
+CATALOG_DEFAULT_FIELDS = frozenset((
+    "Name", "FullName", "Id", "Uid", "AllocationType", "Description", "IsPowerManaged", "IsRemotePC",
+    "MachineType", "MinimumFunctionalLevel", "HasBeenPromoted", "HasBeenPromotedFrom", "PersistChanges",
+    "ProvisioningType", "SessionSupport", "SharingKind", "Zone", "AdminFolder", "HypervisorVMTagging"))
+GROUP_DEFAULT_FIELDS = frozenset((
+    "Id", "Uid", "Delivering", "DeliveryType", "Description", "DesktopsDisconnected",
+    "DesktopsUnregistered", "Enabled", "InMaintenanceMode", "IsRemotePC", "MachineLogOnType",
+    "MinimumFunctionalLevel", "Name", "FullName", "PublishedName", "SessionSupport", "SharingKind",
+    "DefaultDesktopIconId"))
+
+# UpdateMachineRequestModel: everything PATCH /Machines/{nameOrId} takes. No maintenance reason.
+UPDATE_MACHINE_FIELDS = frozenset((
+    "AssignedClientName", "AssignedIPAddress", "AssignedUsers", "HostedMachineId", "HypervisorConnection",
+    "InMaintenanceMode", "PublishedName", "Icon", "Metadata"))
+# SendMessageRequestModel.
+SEND_MESSAGE_FIELDS = frozenset(("Style", "Title", "Text"))
+
+
+def default_view(model, names):
+    """The part of a full model a call without ``fields=`` gets."""
+    return {k: v for k, v in model.items() if k in names}
+
 
 def ref(obj):
+    """RefResponseModel. For a catalog or delivery group in an admin folder, Name is its own name
+    without the folder (the reading hardest on clients: it is not unique; Id is)."""
     return {"Id": obj.id, "Name": obj.name, "Uid": obj.uid}
+
+
+def maintenance_reason(machine):
+    """MaintenanceModeReason, an enum the service sets; no request can set it."""
+    return "Administrator" if machine.in_maintenance else "None"
+
+
+def folder_fields(obj):
+    """FullName (``Folder1\\Folder2\\Name``) and AdminFolder of a catalog or delivery group."""
+    fields = {"FullName": obj.full_name}
+    if obj.folder is not None:
+        fields["AdminFolder"] = {"Id": obj.folder.id, "Name": obj.folder.name, "Uid": obj.folder.uid}
+    return fields
 
 
 def registration_state(machine):
@@ -50,6 +107,7 @@ def machine_model(world, machine):
         "FunctionalLevel": "L7_20",
         "IPAddress": machine.ip_address,
         "InMaintenanceMode": machine.in_maintenance,
+        "MaintenanceModeReason": maintenance_reason(machine),
         "IsAssigned": False,
         "LoadIndex": min(10000, 2500 * len(sessions)),
         "MachineType": "Virtual" if machine.power_managed else "Physical",
@@ -109,8 +167,13 @@ def machine_detail_model(world, machine):
     return model
 
 
-def session_model(world, session):
+def session_model(world, session, machine_defaults=False):
+    """SessionResponseModel; its Machine is itself a MachineResponseModel, in its default field set
+    where the call's own answer is (``machine_defaults``)."""
     machine = world.machines[session.machine_id]
+    nested = machine_model(world, machine)
+    if machine_defaults:
+        nested = default_view(nested, MACHINE_DEFAULT_FIELDS)
     domain, user = session.user.partition("\\")[::2]
     return {
         "Id": session.id,
@@ -124,7 +187,7 @@ def session_model(world, session):
         "IsHidden": False,
         "LogoffInProgress": False,
         "LogonInProgress": False,
-        "Machine": machine_model(world, machine),
+        "Machine": nested,
         "SessionType": "Desktop",
         "StartTime": now_iso(session.start_time),
         "FormattedStartTime": now_iso(session.start_time),
@@ -143,7 +206,7 @@ def catalog_model(world, catalog, detail=False):
         "Id": catalog.id,
         "Uid": catalog.uid,
         "Name": catalog.name,
-        "FullName": catalog.name,
+        **folder_fields(catalog),
         "Description": catalog.description,
         "AllocationType": "Random",
         "AssignedCount": 0,
@@ -187,7 +250,7 @@ def delivery_group_model(world, group, detail=False):
         "Id": group.id,
         "Uid": group.uid,
         "Name": group.name,
-        "FullName": group.name,
+        **folder_fields(group),
         "PublishedName": group.name,
         "Description": group.description,
         "ApplicationCompatibility": "Compatible",

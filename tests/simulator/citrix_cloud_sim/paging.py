@@ -1,5 +1,6 @@
 """DaaS list conventions: ``limit`` (default 250, over 1000 rejected), an opaque
-``ContinuationToken`` present only while more pages remain, and ``fields=`` projection."""
+``ContinuationToken`` present only while more pages remain, ``fields=`` projection, and the
+default response field set a call gets without ``fields=``."""
 
 import base64
 import binascii
@@ -53,22 +54,33 @@ def parse_limit(req):
     return limit
 
 
-def page(req, items, render):
-    """One page of ``items`` rendered with ``render`` as {"Items": [...], "ContinuationToken"?}."""
+def page(req, items, render, defaults=None, takes_fields=True):
+    """One page of ``items`` rendered with ``render`` as {"Items": [...], "ContinuationToken"?},
+    each item projected as ``project`` does."""
     limit = parse_limit(req)
     token = req.query.get("continuationToken")
     offset = decode_token(req.route, token) if token else 0
     chunk = items[offset:offset + limit]
-    body = {"Items": [project(req, render(item)) for item in chunk]}
+    body = {"Items": [project(req, render(item), defaults, takes_fields) for item in chunk]}
     if offset + limit < len(items):
         body["ContinuationToken"] = encode_token(req.route, offset + limit)
     return body
 
 
-def project(req, model):
-    """Keep only the top-level properties named in ``fields=`` (case-insensitive)."""
-    fields = req.query.get("fields")
-    if not fields:
+def is_preview(req):
+    """The retired /cvadapis preview routes, which answer with whole objects (the tutorial reads
+    SessionCount there without asking for it)."""
+    return req.path.startswith("/cvadapis")
+
+
+def project(req, model, defaults=None, takes_fields=True):
+    """The properties a call gets: those named in ``fields=`` (case-insensitive), else the model's
+    default set ``defaults`` (None: all). A route that takes no ``fields`` ignores it, as it ignores
+    every parameter it does not have: its caller gets the default set, whatever it asked for."""
+    fields = req.query.get("fields") if takes_fields else None
+    if fields:
+        wanted = {f.strip().lower() for f in fields.split(",") if f.strip()}
+        return {k: v for k, v in model.items() if k.lower() in wanted}
+    if defaults is None or is_preview(req):
         return model
-    wanted = {f.strip().lower() for f in fields.split(",") if f.strip()}
-    return {k: v for k, v in model.items() if k.lower() in wanted}
+    return {k: v for k, v in model.items() if k in defaults}

@@ -2,8 +2,10 @@
 
 By default: the world of Citrix's "How to call a Citrix cloud services API" tutorial. Its catalog
 lists DEMOLAB\\OSPREY (2 sessions), DEMOLAB\\EAGLE (not power managed) and DEMOLAB\\KESTREL (idle)
-first, then a few more machines of each of those kinds, all in one delivery group. ``machines=N``
-adds a catalog "Scale" and delivery group "Scale DG" of N generated machines.
+first, then a few more machines of each of those kinds, all in one delivery group. In admin folder
+"Lab": catalog ``Lab\\Workers`` and delivery group ``Lab\\Workers Desktops`` with three machines
+(DEMOLAB\\ROBIN busy, DEMOLAB\\WREN idle, DEMOLAB\\FINCH not power managed). ``machines=N`` adds a
+catalog "Scale" and delivery group "Scale DG" of N generated machines.
 
 Everything is drawn from seeded RNGs, so ids are the same on every run and benchmarks repeat.
 """
@@ -16,6 +18,10 @@ from .world import Catalog, DeliveryGroup, Machine, Ref, Session, World, new_gui
 CUSTOMER_ID = "dmlab7x2kq9w"  # short alphanumeric, like real Citrix Cloud customer ids
 SCENARIO_SEED = 20240603
 SCALE_SEED = 7
+FOLDER_SEED = 11
+FOLDER = "Lab"
+# (short name, power managed, number of sessions) of the catalog in the admin folder.
+FOLDER_MACHINES = [("ROBIN", True, 2), ("WREN", True, 0), ("FINCH", False, 0)]
 
 # (short name, power managed, number of sessions); the first three are the tutorial's.
 TUTORIAL_MACHINES = [
@@ -52,10 +58,25 @@ def build_world(scale_machines=0):
     world.delivery_groups[group.id] = group
     for short, managed, sessions in TUTORIAL_MACHINES:
         add_machine(world, rng, f"DEMOLAB\\{short}", catalog, group, managed, sessions)
+    add_platform_objects(world, rng)
+    add_folder_objects(world)
     if scale_machines:
         add_scale(world, scale_machines)
-    add_platform_objects(world, rng)
     return world
+
+
+def add_folder_objects(world):
+    """A catalog and a delivery group inside an admin folder: FullName ``Lab\\Workers``."""
+    rng = random.Random(FOLDER_SEED)
+    folder = Ref(new_guid(rng), FOLDER, world.uid())
+    catalog = Catalog(new_guid(rng), "Workers", world.uid(), description="Catalog in an admin folder",
+                      folder=folder)
+    group = DeliveryGroup(new_guid(rng), "Workers Desktops", world.uid(),
+                          description="Delivery group in an admin folder", folder=folder)
+    world.catalogs[catalog.id] = catalog
+    world.delivery_groups[group.id] = group
+    for short, managed, sessions in FOLDER_MACHINES:
+        add_machine(world, rng, f"DEMOLAB\\{short}", catalog, group, managed, sessions)
 
 
 def add_machine(world, rng, name, catalog, group, managed, sessions):

@@ -35,6 +35,11 @@ class Catalog:
     session_support: str = "MultiSession"
     description: str = ""
     zone: Optional[Ref] = None
+    folder: Optional[Ref] = None  # admin folder; its name is its path, e.g. "Lab" or "Lab\\Pool"
+
+    @property
+    def full_name(self):
+        return _full_name(self)
 
 
 @dataclass
@@ -45,6 +50,16 @@ class DeliveryGroup:
     session_support: str = "MultiSession"
     description: str = ""
     in_maintenance: bool = False
+    folder: Optional[Ref] = None
+
+    @property
+    def full_name(self):
+        return _full_name(self)
+
+
+def _full_name(obj):
+    """``Folder1\\Folder2\\Name``, the unique administrative name of an object in an admin folder."""
+    return f"{obj.folder.name}\\{obj.name}" if obj.folder is not None else obj.name
 
 
 @dataclass
@@ -155,8 +170,11 @@ class World:
 
     # -- lookups ----------------------------------------------------------------------------
     def find_machine(self, name_or_id):
-        """By id, by SID, or by name with DaaS's ``DOMAIN|NAME`` spelling of ``DOMAIN\\NAME``."""
+        """By id, by SID, or by name in DaaS's ``DOMAIN|NAME`` spelling of ``DOMAIN\\NAME``, the only
+        one the reference documents: a backslash in the path (``DOMAIN%5CNAME``) names nothing."""
         key = name_or_id.strip().lower()
+        if "\\" in key:
+            return None
         machine = self.machines.get(key) or self._by_name.get(key.replace("|", "\\"))
         if machine is None and key.startswith("s-1-"):
             machine = next((m for m in self.machines.values() if m.sid.lower() == key), None)
@@ -205,10 +223,15 @@ class World:
 
 
 def _find_named(objects, name_or_id):
+    """By id, or by FullName with ``|`` for each ``\\`` (``Folder|Name``). The plain name of an object
+    in a folder names nothing (it is not unique), and neither does a backslash in the path."""
     key = name_or_id.strip().lower()
     if key in objects:
         return objects[key]
-    return next((o for o in objects.values() if o.name.lower() == key), None)
+    if "\\" in key:
+        return None
+    wanted = key.replace("|", "\\")
+    return next((o for o in objects.values() if o.full_name.lower() == wanted), None)
 
 
 def new_guid(rng=None):

@@ -13,6 +13,9 @@ from citrix_cloud_sim.testing import start_simulator  # noqa: E402
 
 POWER_SECONDS = 0.05
 JOB_SECONDS = 0.2
+# What the tests read of a machine; SessionCount is not in the default set, so it must be asked for.
+MACHINE_FIELDS = ("Id,Name,Sid,DnsName,SessionCount,PowerState,PowerActionPending,RegistrationState,"
+                  "SupportedPowerActions,InMaintenanceMode,MaintenanceModeReason,MachineCatalog,DeliveryGroup")
 
 
 class Api:
@@ -44,8 +47,9 @@ class Api:
     def platform(self, method, path, **kwargs):
         return self.http.request(method, f"{self.url}{path}", **kwargs)
 
-    def machine(self, name):
-        response = self.daas("GET", f"/Machines/{name.replace(chr(92), '|')}")
+    def machine(self, name, fields=MACHINE_FIELDS):
+        """A machine by name, with the fields the tests read (none by default beyond the default set)."""
+        response = self.daas("GET", f"/Machines/{name.replace(chr(92), '|')}", params={"fields": fields})
         response.raise_for_status()
         return response.json()
 

@@ -27,13 +27,21 @@ def test_me_and_sites(api):
     assert api.daas("GET", f"/Sites/{api.info['site_id']}").status_code == 200
 
 
-def test_machine_lookup_by_id_name_pipe_and_encoded_backslash(api):
+def test_machine_lookup_by_id_name_pipe_and_sid(api):
     kestrel = api.machine("DEMOLAB\\KESTREL")
-    for key in (kestrel["Id"], kestrel["Id"].upper(), "DEMOLAB|KESTREL", "demolab%5Ckestrel", kestrel["Sid"]):
+    for key in (kestrel["Id"], kestrel["Id"].upper(), "DEMOLAB|KESTREL", "demolab%7Ckestrel", kestrel["Sid"]):
         response = api.daas("GET", f"/Machines/{key}")
         assert response.status_code == 200 and response.json()["Id"] == kestrel["Id"], key
     missing = api.daas("GET", "/Machines/DEMOLAB|NOPE")
     assert missing.status_code == 404 and missing.json()["ErrorMessage"]
+
+
+def test_a_backslash_in_a_path_names_nothing(api):
+    """The reference writes DOMAIN\\NAME as DOMAIN|NAME in paths; DOMAIN%5CNAME is not documented."""
+    for path in ("/Machines/DEMOLAB%5CKESTREL", "/Machines/demolab%5Ckestrel/Sessions",
+                 "/MachineCatalogs/Lab%5CWorkers", "/DeliveryGroups/Lab%5CWorkers%20Desktops/Machines"):
+        assert api.daas("GET", path).status_code == 404, path
+    assert api.daas("POST", "/Machines/DEMOLAB%5CKESTREL/$reboot").status_code == 404
 
 
 def test_tutorial_machines(api):
@@ -51,7 +59,7 @@ def test_catalog_and_group_machines(api):
     by_group = api.daas("GET", f"/DeliveryGroups/{group['Id']}/Machines").json()["Items"]
     assert [m["Name"] for m in by_catalog][:3] == ["DEMOLAB\\OSPREY", "DEMOLAB\\EAGLE", "DEMOLAB\\KESTREL"]
     assert {m["Id"] for m in by_catalog} == {m["Id"] for m in by_group}
-    detail = api.daas("GET", f"/MachineCatalogs/{catalog['Id']}").json()
+    detail = api.daas("GET", f"/MachineCatalogs/{catalog['Id']}", params={"fields": "TotalCount,DeliveryGroups"}).json()
     assert detail["TotalCount"] == len(by_catalog) and detail["DeliveryGroups"][0]["Id"] == group["Id"]
     assert api.daas("GET", "/MachineCatalogs/nope/Machines").status_code == 404
 
@@ -146,7 +154,7 @@ def test_async_power_action_runs_as_a_job(api, sim):
 
 def test_sessions_logoff_disconnect_and_message(api, sim):
     osprey = api.machine("DEMOLAB\\OSPREY")
-    sessions = api.daas("GET", "/Machines/DEMOLAB|OSPREY/Sessions").json()["Items"]
+    sessions = api.daas("GET", "/Machines/DEMOLAB|OSPREY/Sessions", params={"fields": "Id,Machine"}).json()["Items"]
     assert len(sessions) == 2 and all(s["Machine"]["Id"] == osprey["Id"] for s in sessions)
     first, second = sessions
     message = {"Title": "Maintenance", "Text": "Rebooting in 5 minutes", "Style": "Exclamation"}
@@ -171,7 +179,7 @@ def test_batch_runs_each_item(api, sim):
     kestrel = api.machine("DEMOLAB\\KESTREL")
     auth = {"Authorization": f"Bearer {api.token}"}
     body = {"Items": [
-        item("a", "/Machines/DEMOLAB|OSPREY", "GET", **auth),
+        item("a", "/Machines/DEMOLAB|OSPREY?fields=Id,SessionCount", "GET", **auth),
         item("b", f"/Machines/{kestrel['Id']}/$reboot", **auth),
         item("c", "/Machines/DEMOLAB|EAGLE/$reboot", **auth),
     ]}
