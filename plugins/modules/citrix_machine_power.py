@@ -66,8 +66,8 @@ options:
   skip_busy:
     description:
       - Skip machines that have sessions, so no user loses work. A machine whose session count
-        the service did not report is skipped too (reason C(session count unknown ...)): unknown
-        is busy.
+        the service did not report is skipped too, with reason C(session count unknown), since
+        unknown is busy.
       - When not set, V(true) for V(restarted), V(stopped) and V(suspended), V(false) for
         V(started) and V(resumed).
     type: bool

@@ -78,7 +78,7 @@ attributes:
 notes:
   - Citrix Cloud keeps notifications for 90 days; an O(event_id) sent longer ago is sent again.
   - To find an O(event_id), the module pages through the customer's notifications (100 a call)
-    until it meets it, so a first send reads them all. That listing is not documented by Citrix:
+    until it meets it, so a first send reads them all. That listing is not documented by Citrix;
     where it fails or answers in a shape the module does not know, the task warns and sends the
     notification (once), rather than leave the administrators without it.
   - The time of the notification (C(createdDate)) is the current UTC time.

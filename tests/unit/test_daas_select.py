@@ -107,7 +107,7 @@ def test_a_delivery_group_is_read_from_the_machine_list_with_fields_never_its_ow
     assert [m["Id"] for m in found] == ["m1", "m3"]
     (listing,) = requests_to(httpserver, BASE + "/Machines")
     assert {"SessionCount", "DeliveryGroup"} <= set(listing.args["fields"].split(","))
-    assert not [r for r, _ in httpserver.log if r.path.endswith("/Machines") and "DeliveryGroups" in r.path]
+    assert not [r for r, _resp in httpserver.log if r.path.endswith("/Machines") and "DeliveryGroups" in r.path]
     polled = daas.select_machines(client, delivery_group="DEMOLAB Desktops", fields=daas.POLL_FIELDS)
     assert [m["Id"] for m in polled] == ["m1", "m3"]
     assert "DeliveryGroup" in requests_to(httpserver, BASE + "/Machines")[-1].args["fields"].split(",")
