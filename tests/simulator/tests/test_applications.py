@@ -80,7 +80,7 @@ def test_application_publish_read_conflict_patch_delete(api):
     assert [(d["Id"], d["Priority"]) for d in dgs] == [(group["Id"], 0)]
     by_group = api.daas("GET", f"/DeliveryGroups/{GROUP}/Applications").json()["Items"]
     assert [a["Id"] for a in by_group] == [app["Id"]]
-    assert api.daas("GET", f"/DeliveryGroups/{GROUP}").json()["TotalApplications"] == 1
+    assert api.daas("GET", f"/DeliveryGroups/{GROUP}", params={"fields": "TotalApplications"}).json()["TotalApplications"] == 1
 
     patched = api.daas("PATCH", f"/Applications/{app['Id']}", json={
         "Description": "Sums", "DeliveryGroups": [], "InstalledAppProperties": {"CommandLineArguments": "/s"}})
