@@ -69,10 +69,9 @@ notes:
 """
 
 EXAMPLES = r"""
-# demo.citrix_daas.yml: credentials from the CITRIX_* environment variables.
-plugin: citrix.cloud.citrix_daas
+# demo.citrix_daas.yml: credentials from the CITRIX_* environment variables, every machine:
+#   plugin: citrix.cloud.citrix_daas
 
----
 # prod.citrix_daas.yml: two catalogs, cached for an hour, connect by IP address.
 plugin: citrix.cloud.citrix_daas
 catalogs:

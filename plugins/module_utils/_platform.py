@@ -200,8 +200,7 @@ def select_service_states(items, service_names=None, states=None):
     wanted = set(states or [])
     return [
         i for i in items
-        if (not names or str(i.get('serviceName', '')).lower() in names)
-        and (not wanted or i.get('state') in wanted)
+        if (not names or str(i.get('serviceName', '')).lower() in names) and (not wanted or i.get('state') in wanted)
     ]
 
 

@@ -7,10 +7,17 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
+
+try:
+    import citrix_cloud_sim  # noqa: F401  pylint: disable=unused-import
+except ImportError:  # ansible-test units: the simulator is not installed, import it from the tree
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'simulator'))
 
 from werkzeug.wrappers import Response as WerkzeugResponse
 

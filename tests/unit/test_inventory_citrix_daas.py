@@ -3,6 +3,9 @@
 """The citrix_daas inventory plugin, loaded as Ansible loads it, against the simulator."""
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import sys
 
 import pytest
@@ -43,11 +46,32 @@ def collection_loader():
     sys.modules.update(saved)
 
 
-@pytest.fixture(scope='module')
+_SIMULATOR = []
+
+
+def _stop_simulator(stack, pid):
+    if os.getpid() == pid:  # forked test processes inherit this handler; only the starter stops it
+        stack.close()
+
+
+@pytest.fixture
 def simulator():
+    """One simulator for the module, started once in the process that collected the tests.
+
+    ansible-test units runs every test in a forked child, where a module-scoped fixture is set up
+    again and never torn down; so the simulator is started outside any fork and stopped at exit.
+    """
+    return _SIMULATOR[0]
+
+
+def _start_shared_simulator():
     # The tutorial's 12 machines plus a catalog "Scale" (delivery group "Scale DG") of 3.
-    with start_simulator(['--machines', '3']) as sim:
-        yield sim
+    stack = contextlib.ExitStack()
+    _SIMULATOR.append(stack.enter_context(start_simulator(['--machines', '3'])))
+    atexit.register(_stop_simulator, stack, os.getpid())
+
+
+_start_shared_simulator()
 
 
 @pytest.fixture
