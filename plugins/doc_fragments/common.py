@@ -102,6 +102,7 @@ attributes:
     membership:
       - citrix.cloud.all
 requirements:
+  - python >= 3.8
   - requests
 """
 
@@ -306,5 +307,6 @@ options:
       - section: citrix_cloud
         key: site_id
 requirements:
+  - python >= 3.8
   - requests
 """
