@@ -108,7 +108,7 @@ importer: build
 release: $(VENV)
 	@test -n "$(RELEASE)" || { echo 'usage: make release RELEASE=x.y.z'; exit 2; }
 	sed -i 's/^version: .*/version: $(RELEASE)/' galaxy.yml
-	$(BIN)/antsibull-changelog release --version $(RELEASE)
+	PATH=$(CURDIR)/$(BIN):$$PATH antsibull-changelog release --version $(RELEASE)
 	@echo "Now review CHANGELOG.rst, commit, tag $(RELEASE) and run make build."
 
 # The HTML docsite (antsibull-docs + Sphinx) in build/docsite/build/html.

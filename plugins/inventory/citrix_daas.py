@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: citrix_daas
 short_description: Citrix DaaS machines as inventory hosts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the machines of a Citrix DaaS site and adds each one as a host, named by its DNS name
     (C(DnsName)), or by its DaaS name (C(DOMAIN\NAME)) when it has none.

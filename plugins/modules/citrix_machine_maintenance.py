@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: citrix_machine_maintenance
 short_description: Turn maintenance mode of Citrix DaaS machines on or off
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - Contributors to the citrix.cloud project (@citrix)
 description:

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: citrix_token
 short_description: Get a Citrix Cloud bearer token to share
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Gets a bearer token for a Citrix Cloud API client (or reuses a cached one), so that later tasks,
     other tools or many parallel processes can use it through O(access_token) or E(CITRIX_ACCESS_TOKEN)
