@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: citrix_application
 short_description: Publish, update or remove a Citrix DaaS application
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - Contributors to the citrix.cloud project (@citrix)
 description:
