@@ -14,7 +14,7 @@ author:
 description:
   - Makes sure a tag exists with the given description, or does not exist.
   - Tags label machines, applications, application groups, catalogs and delivery groups; apply them
-    with M(citrix.cloud.citrix_machine) and M(citrix.cloud.citrix_application).
+    with C(citrix.cloud.citrix_machine) and M(citrix.cloud.citrix_application).
   - Changes only what differs from what is asked; a second identical run changes nothing.
 options:
   name:
