@@ -28,6 +28,9 @@ def build_parser():
     parser.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
     parser.add_argument("--ready-file", help="write the connection details here as JSON once listening")
     parser.add_argument("--machines", type=int, default=0, help="add catalog 'Scale' with N generated machines")
+    parser.add_argument("--private-desktops", type=int, default=0,
+                        help="add a static catalog 'DEMOLAB Private' of N desktops, half in a delivery group, "
+                             "and an empty manual catalog 'DEMOLAB Manual'")
     parser.add_argument("--latency-ms", type=float, help="latency added to every Citrix request")
     parser.add_argument("--token-ttl", type=float, help="token lifetime in seconds (default 3600)")
     parser.add_argument("--power-seconds", type=float, default=0.3,
@@ -50,10 +53,11 @@ def main(argv=None):
         validate(faults)
     except FaultConfigError as err:
         sys.exit(f"citrix_cloud_sim: {err}")
-    if args.machines < 0 or args.power_seconds < 0 or args.job_seconds <= 0:
-        sys.exit("citrix_cloud_sim: --machines and --power-seconds must not be negative, --job-seconds must be positive")
+    if args.machines < 0 or args.power_seconds < 0 or args.private_desktops < 0 or args.job_seconds <= 0:
+        sys.exit("citrix_cloud_sim: --machines, --power-seconds and --private-desktops must not be negative, "
+                 "--job-seconds must be positive")
     sim = Simulator(machines=args.machines, power_seconds=args.power_seconds, faults=faults,
-                    job_seconds=args.job_seconds)
+                    job_seconds=args.job_seconds, private_desktops=args.private_desktops)
     asyncio.run(run(sim, args))
 
 

@@ -409,7 +409,7 @@ def delete_tag(sim, req):
     return run_maybe_async(sim, req, "DeleteTag", [{"Name": "Id", "Value": tag.id}], work)
 
 
-def _set_tags(sim, req, obj, job_type):
+def set_tags(sim, req, obj, job_type):
     body = json_body(req)
     items = _refs(body, "Items") or []
     ids = tag_ids(sim.world, items)
@@ -420,7 +420,7 @@ def _set_tags(sim, req, obj, job_type):
     return run_maybe_async(sim, req, job_type, [{"Name": "Id", "Value": obj.id}], work)
 
 
-def _tags_of(sim, req, obj):
+def tags_of(sim, req, obj):
     items = [tag_model(sim.world, sim.world.tags[t]) for t in obj.tags if t in sim.world.tags]
     return SimResponse(200, {"Items": [project(req, i) for i in items]})
 
@@ -658,13 +658,13 @@ def application_app_groups(sim, req):
 
 @site_scoped
 def application_tags(sim, req):
-    return _tags_of(sim, req, _or_404(find_application(sim.world, req.params["nameOrId"]), "Application"))
+    return tags_of(sim, req, _or_404(find_application(sim.world, req.params["nameOrId"]), "Application"))
 
 
 @site_scoped
 def set_application_tags(sim, req):
     app = _or_404(find_application(sim.world, req.params["nameOrId"]), "Application")
-    return _set_tags(sim, req, app, "SetTagApplications")
+    return set_tags(sim, req, app, "SetTagApplications")
 
 
 @site_scoped
@@ -816,13 +816,13 @@ def app_group_delivery_groups(sim, req):
 
 @site_scoped
 def app_group_tags(sim, req):
-    return _tags_of(sim, req, _or_404(find_app_group(sim.world, req.params["nameOrId"]), "Application group"))
+    return tags_of(sim, req, _or_404(find_app_group(sim.world, req.params["nameOrId"]), "Application group"))
 
 
 @site_scoped
 def set_app_group_tags(sim, req):
     group = _or_404(find_app_group(sim.world, req.params["nameOrId"]), "Application group")
-    return _set_tags(sim, req, group, "SetTagApplicationGroups")
+    return set_tags(sim, req, group, "SetTagApplicationGroups")
 
 
 # -- state and routes -----------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from .world import Job
 POWER_VERBS = ["start", "shutdown", "reboot", "suspend", "resume"]
 JOB_TYPES = {"start": "StartMachines", "shutdown": "ShutDownMachines", "reboot": "RebootMachines",
              "suspend": "SuspendMachines", "resume": "ResumeMachines"}
+# More PATCH /Machines properties: hook(world, machine, body) checks them, returns what applies them.
+PATCH_HOOKS = []
 MESSAGE_STYLES = {"Unknown", "Critical", "Question", "Exclamation", "Information"}
 
 
@@ -222,9 +224,13 @@ def patch_machine(sim, req):
     if "InMaintenanceMode" in body and not isinstance(body["InMaintenanceMode"], bool):
         raise bad_request_daas("InMaintenanceMode must be a boolean.")
 
+    applies = [hook(sim.world, machine, body) for hook in PATCH_HOOKS]  # each checks its fields first
+
     def work():
         if "InMaintenanceMode" in body:
             machine.in_maintenance = body["InMaintenanceMode"]
+        for apply in applies:
+            apply()
         return SimResponse(204)
 
     params = [{"Name": "Id", "Value": machine.id}, {"Name": "Name", "Value": machine.name}]

@@ -98,7 +98,7 @@ def machine_model(world, machine):
         "Sid": machine.sid,
         "MachineCatalog": ref(catalog),
         "AgentVersion": machine.agent_version,
-        "AllocationType": "Random",
+        "AllocationType": catalog.allocation_type,
         "ControllerDnsName": "cc01.demolab.local",
         "DeliveryType": "DesktopsAndApps",
         "Description": "",
@@ -108,7 +108,8 @@ def machine_model(world, machine):
         "IPAddress": machine.ip_address,
         "InMaintenanceMode": machine.in_maintenance,
         "MaintenanceModeReason": maintenance_reason(machine),
-        "IsAssigned": False,
+        "IsAssigned": bool(machine.assigned_users),
+        "AssignedUsers": list(machine.assigned_users),
         "LoadIndex": min(10000, 2500 * len(sessions)),
         "MachineType": "Virtual" if machine.power_managed else "Physical",
         "OSType": "Windows",
@@ -122,10 +123,12 @@ def machine_model(world, machine):
         "SessionSupport": machine.session_support,
         "SummaryState": summary_state(machine, registered),
         "SupportedPowerActions": list(MANAGED_ACTIONS) if machine.power_managed else [],
-        "Tags": [],
+        "Tags": [world.tags[t].name for t in machine.tags if t in world.tags],
         "WillShutdownAfterUse": False,
         "Zone": ref(machine.zone or world.zone),
     }
+    if machine.published_name:
+        model["PublishedName"] = machine.published_name
     if machine.dg_id:
         model["DeliveryGroup"] = ref(world.delivery_groups[machine.dg_id])
     if machine.power_managed:
@@ -208,8 +211,8 @@ def catalog_model(world, catalog, detail=False):
         "Name": catalog.name,
         **folder_fields(catalog),
         "Description": catalog.description,
-        "AllocationType": "Random",
-        "AssignedCount": 0,
+        "AllocationType": catalog.allocation_type,
+        "AssignedCount": sum(1 for m in machines if m.assigned_users),
         "AvailableAssignedCount": 0,
         "AvailableCount": len(machines) - len(in_group),
         "AvailableUnassignedCount": len(machines) - len(in_group),
@@ -217,12 +220,12 @@ def catalog_model(world, catalog, detail=False):
         "CanRollbackVMImage": False,
         "HasBeenPromoted": False,
         "IsBroken": False,
-        "IsPowerManaged": any(m.power_managed for m in machines),
+        "IsPowerManaged": any(m.power_managed for m in machines) if machines else catalog.power_managed,
         "IsRemotePC": False,
         "MachineType": "Virtual",
         "MinimumFunctionalLevel": "L7_20",
         "PersistChanges": "Discard",
-        "ProvisioningType": "MCS",
+        "ProvisioningType": catalog.provisioning_type,
         "SessionSupport": catalog.session_support,
         "SharingKind": "Shared",
         "TotalCount": len(machines),

@@ -43,7 +43,7 @@ SERVICE_STATES = [
 STATE_TYPE = {"ProductionTrial": "ProductionTrial", "Production": "Production"}
 
 
-def build_world(scale_machines=0):
+def build_world(scale_machines=0, private_desktops=0):
     rng = random.Random(SCENARIO_SEED)
     world = World(
         customer_id=CUSTOMER_ID,
@@ -62,6 +62,8 @@ def build_world(scale_machines=0):
     add_folder_objects(world)
     if scale_machines:
         add_scale(world, scale_machines)
+    if private_desktops:
+        add_private(world, private_desktops)
     return world
 
 
@@ -135,3 +137,22 @@ def add_platform_objects(world, rng):
             "daysToExpiration": 30 if trial else (365 if state == "Production" else 0),
             "futureEntitlementStartDate": None,
         })
+
+
+def add_private(world, count):
+    """Private (statically allocated) single-session desktops DEMOLAB\\DESK001...: the first half in
+    delivery group "DEMOLAB Private Desktops", the rest free; and an empty manual catalog of
+    power-managed machines, "DEMOLAB Manual"."""
+    rng = random.Random(SCALE_SEED + 1)
+    catalog = Catalog(new_guid(rng), "DEMOLAB Private", world.uid(), session_support="SingleSession",
+                      description="Private desktops", allocation_type="Static")
+    group = DeliveryGroup(new_guid(rng), "DEMOLAB Private Desktops", world.uid(), session_support="SingleSession",
+                          description="Private desktops")
+    manual = Catalog(new_guid(rng), "DEMOLAB Manual", world.uid(), session_support="SingleSession",
+                     description="Machines added by name", allocation_type="Static", provisioning_type="Manual")
+    for obj, table in ((catalog, world.catalogs), (manual, world.catalogs), (group, world.delivery_groups)):
+        table[obj.id] = obj
+    for i in range(1, count + 1):
+        machine = add_machine(world, rng, f"DEMOLAB\\DESK{i:03d}", catalog, group if i <= count // 2 else None,
+                              True, 0)
+        machine.session_support = "SingleSession"

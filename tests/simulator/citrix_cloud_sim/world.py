@@ -35,7 +35,10 @@ class Catalog:
     session_support: str = "MultiSession"
     description: str = ""
     zone: Optional[Ref] = None
-    folder: Optional[Ref] = None  # admin folder; its name is its path, e.g. "Lab" or "Lab\\Pool"
+    folder: Optional[Ref] = None  # admin folder; its name is its path, e.g. "Lab" or "Lab\Pool"
+    allocation_type: str = "Random"  # Static: private desktops, users assigned to machines
+    provisioning_type: str = "MCS"  # Manual: machines are added to it by name
+    power_managed: bool = True
 
     @property
     def full_name(self):
@@ -81,6 +84,9 @@ class Machine:
     os_version: str = "Windows Server 2022"
     agent_version: str = "2311.0.0.1234"
     session_ids: list = field(default_factory=list)
+    tags: list = field(default_factory=list)  # tag ids
+    assigned_users: list = field(default_factory=list)  # identity dicts (machine_properties.py)
+    published_name: Optional[str] = None
     # Future power transitions [(monotonic due time, PowerState)], applied by World.tick().
     steps: list = field(default_factory=list)
     last_change: float = field(default_factory=time.time)
@@ -163,6 +169,10 @@ class World:
     def add_machine(self, machine):
         self.machines[machine.id] = machine
         self._by_name[machine.name.lower()] = machine
+
+    def remove_machine(self, machine):
+        self.machines.pop(machine.id, None)
+        self._by_name.pop(machine.name.lower(), None)
 
     def add_session(self, session):
         self.sessions[session.id] = session
