@@ -89,8 +89,8 @@ def sync_members(client, group_id, current_apps, wanted_apps):
         client.daas('POST', '/ApplicationGroups/%s/Applications' % path_segment(group_id),
                     json={'ExistingApplications': add})
     for app_id in sorted(have - set(want)):
-        client.daas('DELETE', '/ApplicationGroups/%s/Applications/%s' % (path_segment(group_id),
-                                                                        path_segment(app_id)))
+        client.daas('DELETE', '/ApplicationGroups/%s/Applications/%s' % (
+            path_segment(group_id), path_segment(app_id)))
 
 
 def result(group, member_apps):

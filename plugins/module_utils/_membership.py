@@ -20,6 +20,7 @@ from ansible_collections.citrix.cloud.plugins.module_utils._desired_state import
 def ref_name(ref):
     return (ref or {}).get('Name') or (ref or {}).get('Id')
 
+
 # SessionCount is not in a machine's default field set: ask for it, and read its absence as busy.
 FIELDS = 'Id,Name,DnsName,MachineCatalog,DeliveryGroup,SessionCount,PowerState,InMaintenanceMode'
 
