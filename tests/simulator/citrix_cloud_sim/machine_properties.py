@@ -48,6 +48,11 @@ def patch_fields(world, machine, body):
     return apply
 
 
+def body_machine(world, name):
+    """A machine named in a request body, where DOMAIN\\NAME is written with its backslash."""
+    return world.find_machine(name.replace("\\", "|"))
+
+
 def machine_or_404(sim, key):
     machine = sim.world.find_machine(key)
     if machine is None:
@@ -119,7 +124,7 @@ def add_group_machines(sim, req):
             raise bad_request_daas("AssignMachinesToUsers must be a list of {Machine, Users}.")
         chosen = []
         for pick in picks:
-            machine = world.find_machine(pick["Machine"])
+            machine = body_machine(world, pick["Machine"])
             if machine is None or machine.catalog_id != catalog.id:
                 raise daas_error(400, f"Machine {pick['Machine']!r} is not in catalog {catalog.name!r}.",
                                  "MachineNotInCatalog")
@@ -176,7 +181,7 @@ def add_catalog_machine(sim, req):
     name = body.get("MachineName")
     if not isinstance(name, str) or "\\" not in name.strip("\\"):
         raise bad_request_daas("MachineName is required, as DOMAIN\\machine.")
-    if world.find_machine(name) is not None:
+    if body_machine(world, name) is not None:
         raise daas_error(409, f"Machine {name!r} is already in a catalog.", "ObjectAlreadyExists")
     hosted, hypervisor = body.get("HostedMachineId"), body.get("HypervisorConnection")
     if catalog.power_managed and (not hosted or not hypervisor):

@@ -21,13 +21,20 @@ def api(private_sim):
     return Api(private_sim)
 
 
+def machine(api, name, fields="Name,AssignedUsers,PublishedName,IsAssigned,Tags,DeliveryGroup,MachineCatalog"):
+    response = api.daas("GET", "/Machines/" + name.replace("\\", "|"), params={"fields": fields})
+    response.raise_for_status()
+    return response.json()
+
+
 def error(response, status):
     assert response.status_code == status, response.text
     return response.json()["ErrorMessage"]
 
 
 def test_private_scenario(api):
-    catalogs = {c["Name"]: c for c in api.daas("GET", "/MachineCatalogs").json()["Items"]}
+    listed = api.daas("GET", "/MachineCatalogs", params={"fields": "Name,AllocationType,ProvisioningType,TotalCount"})
+    catalogs = {c["Name"]: c for c in listed.json()["Items"]}
     assert catalogs["DEMOLAB Private"]["AllocationType"] == "Static"
     assert catalogs["DEMOLAB Manual"]["ProvisioningType"] == "Manual" and catalogs["DEMOLAB Manual"]["TotalCount"] == 0
     members = api.daas("GET", f"/DeliveryGroups/{PRIVATE}/Machines").json()["Items"]
@@ -37,7 +44,7 @@ def test_private_scenario(api):
 def test_assigned_users_and_published_name(api):
     assert api.daas("PATCH", "/Machines/DEMOLAB|DESK001", json={
         "AssignedUsers": ["DEMOLAB\\alice", "bob@demolab.local"], "PublishedName": "Alice"}).status_code == 204
-    desk = api.machine("DEMOLAB\\DESK001")
+    desk = machine(api, "DEMOLAB\\DESK001")
     assert [u["SamName"] for u in desk["AssignedUsers"]] == ["DEMOLAB\\alice", "DEMOLAB\\bob"]
     assert desk["PublishedName"] == "Alice" and desk["IsAssigned"] is True
     assert "could not be found" in error(api.daas("PATCH", "/Machines/DEMOLAB|DESK001",
@@ -46,7 +53,7 @@ def test_assigned_users_and_published_name(api):
     assert "delivery group" in error(api.daas("PATCH", "/Machines/DEMOLAB|DESK004",
                                               json={"PublishedName": "x"}), 400)
     assert api.daas("PATCH", "/Machines/DEMOLAB|DESK001", json={"PublishedName": ""}).status_code == 204
-    assert "PublishedName" not in api.machine("DEMOLAB\\DESK001")
+    assert "PublishedName" not in machine(api, "DEMOLAB\\DESK001")
 
 
 def test_machine_tags(api):
@@ -54,7 +61,7 @@ def test_machine_tags(api):
     api.daas("POST", "/Tags", json={"Name": "Lab"})
     assert api.daas("POST", "/Machines/DEMOLAB|DESK001/Tags/Finance").status_code == 200
     assert api.daas("PUT", "/Machines/DEMOLAB|DESK002/Tags", json={"Items": ["Lab", "Finance"]}).status_code == 204
-    assert api.machine("DEMOLAB\\DESK001")["Tags"] == ["Finance"]
+    assert machine(api, "DEMOLAB\\DESK001")["Tags"] == ["Finance"]
     assert api.daas("DELETE", "/Machines/DEMOLAB|DESK002/Tags/Lab").status_code == 204
     assert [t["Name"] for t in api.daas("GET", "/Machines/DEMOLAB|DESK002/Tags").json()["Items"]] == ["Finance"]
     assert api.daas("GET", "/Tags/Finance").json()["NumMachines"] == 2
@@ -67,14 +74,14 @@ def test_delivery_group_membership(api):
     assert add.status_code == 200 and add.json()["TotalDesktops"] == 4
     by_count = api.daas("POST", f"/DeliveryGroups/{PRIVATE}/Machines", json={"MachineCatalog": "DEMOLAB Private",
                                                                              "Count": 1})
-    assert by_count.status_code == 200 and api.machine("DEMOLAB\\DESK005")["DeliveryGroup"]["Name"] == PRIVATE
+    assert by_count.status_code == 200 and machine(api, "DEMOLAB\\DESK005")["DeliveryGroup"]["Name"] == PRIVATE
     assert "free machines" in error(api.daas("POST", f"/DeliveryGroups/{PRIVATE}/Machines",
                                              json={"MachineCatalog": "DEMOLAB Private", "Count": 2}), 400)
     assert "MachineCatalog" in error(api.daas("POST", f"/DeliveryGroups/{PRIVATE}/Machines", json={"Count": 1}), 400)
     assert "session support" in error(api.daas("POST", f"/DeliveryGroups/{PRIVATE}/Machines", json={
         "MachineCatalog": "DEMOLAB Servers", "Count": 1}), 400)
     assert api.daas("DELETE", f"/DeliveryGroups/{PRIVATE}/Machines/DEMOLAB|DESK004").status_code == 204
-    assert "DeliveryGroup" not in api.machine("DEMOLAB\\DESK004")
+    assert "DeliveryGroup" not in machine(api, "DEMOLAB\\DESK004")
     error(api.daas("DELETE", f"/DeliveryGroups/{PRIVATE}/Machines/DEMOLAB|DESK004"), 400)
     started = api.daas("POST", f"/DeliveryGroups/{PRIVATE}/Machines", params={"async": "true"}, json={
         "MachineCatalog": "DEMOLAB Private", "Count": 1})
@@ -88,7 +95,7 @@ def test_manual_catalog_membership(api):
     added = api.daas("POST", path, json={"MachineName": "DEMOLAB\\PC001", "HostedMachineId": "vm-1",
                                          "HypervisorConnection": "DEMOLAB vSphere"})
     assert added.status_code == 200 and added.json()["Status"] == "Complete"
-    assert api.machine("DEMOLAB\\PC001")["MachineCatalog"]["Name"] == "DEMOLAB Manual"
+    assert machine(api, "DEMOLAB\\PC001")["MachineCatalog"]["Name"] == "DEMOLAB Manual"
     assert "already" in error(api.daas("POST", path, json={"MachineName": "DEMOLAB\\PC001", "HostedMachineId": "v",
                                                            "HypervisorConnection": "DEMOLAB vSphere"}), 409)
     assert "manual" in error(api.daas("POST", "/MachineCatalogs/DEMOLAB Servers/Machines",
