@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: citrix_application_group_info
 short_description: List Citrix DaaS application groups
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - Contributors to the citrix.cloud project (@citrix)
 description:

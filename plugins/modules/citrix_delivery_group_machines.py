@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: citrix_delivery_group_machines
 short_description: Add machines to or remove them from a Citrix DaaS delivery group
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - Contributors to the citrix.cloud project (@citrix)
 description:

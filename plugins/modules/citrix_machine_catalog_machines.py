@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: citrix_machine_catalog_machines
 short_description: Add machines to or remove them from a manual or Remote PC Citrix DaaS catalog
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - Contributors to the citrix.cloud project (@citrix)
 description:
