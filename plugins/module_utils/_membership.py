@@ -11,6 +11,7 @@ Private to the collection.
 
 from __future__ import annotations
 
+from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
 from ansible_collections.citrix.cloud.plugins.module_utils._daas import (
     check_name, check_names, machine_result, path_segment, ref_matches)
@@ -114,7 +115,7 @@ def add_to_group(client, group_id, machines, timeout):
         resp = client.daas('POST', '/DeliveryGroups/%s/Machines' % path_segment(group_id), json=body,
                            params={'async': 'true', 'detailResponseRequired': 'false'})
         if resp.status == 202 and resp.headers.get('Location'):
-            client.wait_for_job(resp.headers['Location'], timeout=timeout)
+            jobs.wait(client, resp.headers['Location'], timeout=timeout)
 
 
 def remove_from_group(client, group_id, machine):
@@ -247,4 +248,4 @@ def _add_to_catalog(client, catalog_id, entry, timeout):
     resp = client.daas('POST', '/MachineCatalogs/%s/Machines' % path_segment(catalog_id), json=body,
                        params={'async': 'true'})
     if resp.status == 202 and resp.headers.get('Location'):
-        client.wait_for_job(resp.headers['Location'], timeout=timeout)
+        jobs.wait(client, resp.headers['Location'], timeout=timeout)
