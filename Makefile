@@ -104,10 +104,12 @@ importer: build
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python tests/packaging/check_import.py $(TARBALL)
 
 # The next release, in one command: make release RELEASE=x.y.z. Writes CHANGELOG.rst and
-# changelogs/changelog.yaml from the fragments (and removes them), sets galaxy.yml's version.
+# changelogs/changelog.yaml from the fragments (and removes them), sets the version in galaxy.yml and
+# the User-Agent (plugins/module_utils/_client.py).
 release: $(VENV)
 	@test -n "$(RELEASE)" || { echo 'usage: make release RELEASE=x.y.z'; exit 2; }
 	sed -i 's/^version: .*/version: $(RELEASE)/' galaxy.yml
+	sed -i "s/^COLLECTION_VERSION = .*/COLLECTION_VERSION = '$(RELEASE)'/" plugins/module_utils/_client.py
 	PATH=$(CURDIR)/$(BIN):$$PATH antsibull-changelog release --version $(RELEASE)
 	@echo "Now review CHANGELOG.rst, commit, tag $(RELEASE) and run make build."
 

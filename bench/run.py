@@ -23,7 +23,7 @@ from citrix_cloud_sim.testing import start_simulator
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "build" / "collections"))  # to read the default transport
-from ansible_collections.citrix.cloud.plugins.module_utils._daas_transport import DEFAULT_TRANSPORT  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.citrix.cloud.plugins.module_utils._power_transport import DEFAULT_TRANSPORT  # noqa: E402  pylint: disable=wrong-import-position
 
 SIM_ARGS = ["--machines", "1000", "--latency-ms", "50"]
 CATALOG = "Scale"

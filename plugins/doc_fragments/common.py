@@ -2,8 +2,9 @@
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Shared option docs: MODULES (env fallbacks in words), PLUGINS (env/ini), DAAS (site_id),
-MACHINES and SESSIONS (the DaaS selectors, as _daas.MACHINE_SELECTORS and
-_daas_sessions.SESSION_SELECTORS define them)."""
+MACHINES and SESSIONS (the DaaS selectors, as _selection.MACHINE_SELECTORS and
+_sessions.SESSION_SELECTORS define them); PARALLELISM, JOBS and MAINTENANCE_FILTER (the argspecs
+_module.PARALLELISM_ARGS, _module.JOB_WAIT_ARGS and _selection.MAINTENANCE_FILTER)."""
 
 from __future__ import annotations
 
@@ -194,6 +195,37 @@ options:
 notes:
   - A selector or filter that is given but empty or null (V([]), V(''), V(null), as a template
     can produce) fails the task before any call; it never means "every session".
+"""
+
+    # Each fragment below documents the argspec named above it: _module.PARALLELISM_ARGS
+    PARALLELISM = r"""
+options:
+  parallelism:
+    description:
+      - How many requests run at once, at most, in every phase (sends, job polls, re-reads),
+        from 1 to 100.
+    type: int
+    default: 10
+"""
+
+    # _module.JOB_WAIT_ARGS
+    JOBS = r"""
+options:
+  wait_timeout:
+    description:
+      - Seconds to wait for each job the change starts, from 1 to 86400 (the module sends its
+        change with C(async=true) and follows the job).
+    type: int
+    default: 600
+"""
+
+    # _selection.MAINTENANCE_FILTER
+    MAINTENANCE_FILTER = r"""
+options:
+  in_maintenance_mode:
+    description:
+      - Only machines in (V(true)) or out of (V(false)) maintenance mode.
+    type: bool
 """
 
     PLUGINS = r"""

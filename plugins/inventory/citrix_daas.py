@@ -110,13 +110,6 @@ from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructa
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import HAS_REQUESTS, CitrixCloudError
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import (
-    MACHINE_FIELDS,
-    check_name,
-    select_machines,
-    session_count,
-    use_site,
-)
 from ansible_collections.citrix.cloud.plugins.module_utils._module import (
     CREDENTIALS,
     SHARED_ARGSPEC,
@@ -125,6 +118,9 @@ from ansible_collections.citrix.cloud.plugins.module_utils._module import (
     listed,
     refuse_empty,
 )
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name
+from ansible_collections.citrix.cloud.plugins.module_utils._selection import MACHINE_FIELDS, select_machines, session_count
+from ansible_collections.citrix.cloud.plugins.module_utils._site import use_site
 
 HOSTVAR_PREFIX = 'citrix_'
 

@@ -10,10 +10,10 @@ Private to the collection.
 
 from __future__ import annotations
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import check_name, check_names, path_segment
 from ansible_collections.citrix.cloud.plugins.module_utils._desired_state import (
     changes, create_settled, get_object, resolve_all)
 from ansible_collections.citrix.cloud.plugins.module_utils._module import snake
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name, check_names, path_segment
 from ansible_collections.citrix.cloud.plugins.module_utils import _applications as apps
 
 SIMPLE = (('description', 'Description'), ('enabled', 'Enabled'))

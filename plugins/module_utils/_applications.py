@@ -10,12 +10,12 @@ Private to the collection.
 
 from __future__ import annotations
 
+from ansible_collections.citrix.cloud.plugins.module_utils import _tags
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import check_name, check_names, path_segment
 from ansible_collections.citrix.cloud.plugins.module_utils._desired_state import (
     changes, create_settled, get_object, resolve_all, text)
 from ansible_collections.citrix.cloud.plugins.module_utils._module import snake
-from ansible_collections.citrix.cloud.plugins.module_utils import _tags
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name, check_names, path_segment
 
 # What application lists are asked for (fields=): everything citrix_application_info returns.
 LIST_FIELDS = ('Id', 'Name', 'PublishedName', 'Description', 'Enabled', 'Visible', 'ApplicationFolder',

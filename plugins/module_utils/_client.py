@@ -28,8 +28,8 @@ except ImportError:  # reported by CitrixCloudModule through missing_required_li
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-# The collection version, in one place (User-Agent).
-COLLECTION_VERSION = '0.1.0'
+# The collection version (User-Agent): galaxy.yml's, which make release sets here too.
+COLLECTION_VERSION = '1.0.0'
 USER_AGENT = 'citrix.cloud/%s (+https://github.com/citrix/citrix.cloud)' % COLLECTION_VERSION
 
 IDEMPOTENT = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'))

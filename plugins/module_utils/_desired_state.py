@@ -12,7 +12,7 @@ Private to the collection.
 from __future__ import annotations
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import check_name, path_segment
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name, path_segment
 
 
 def get_object(client, collection, name_or_id, what, params=None):

@@ -13,6 +13,7 @@ object has it. Private to the collection.
 from __future__ import annotations
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing
+from ansible_collections.citrix.cloud.plugins.module_utils._names import path_segment
 
 # What the *_info modules return (their RETURN docs), asked for by name: several are not in the
 # service's default field set (TotalCount, TotalDesktops, SessionCount).
@@ -34,8 +35,6 @@ _NAME_FIELDS = ('Id', 'Name', 'FullName')
 
 
 def _segment(value, collection):
-    # imported here: _daas imports this module
-    from ansible_collections.citrix.cloud.plugins.module_utils._daas import path_segment
     return path_segment(value, LABELS[collection])
 
 

@@ -10,11 +10,11 @@ Private to the collection.
 
 from __future__ import annotations
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import check_name, check_names, path_segment
+from ansible_collections.citrix.cloud.plugins.module_utils import _tags
 from ansible_collections.citrix.cloud.plugins.module_utils._desired_state import changes, get_object
 from ansible_collections.citrix.cloud.plugins.module_utils._module import snake
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name, check_names, path_segment
 from ansible_collections.citrix.cloud.plugins.module_utils import _applications as apps
-from ansible_collections.citrix.cloud.plugins.module_utils import _tags
 
 # Asked for by name: the default field set of a machine leaves Tags out.
 FIELDS = ('Id', 'Name', 'DnsName', 'MachineCatalog', 'DeliveryGroup', 'AllocationType', 'SessionSupport',

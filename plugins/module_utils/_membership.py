@@ -11,11 +11,11 @@ Private to the collection.
 
 from __future__ import annotations
 
-from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import (
-    check_name, check_names, machine_result, path_segment, ref_matches)
 from ansible_collections.citrix.cloud.plugins.module_utils._desired_state import get_object, resolve_all
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name, check_names, path_segment, ref_matches
+from ansible_collections.citrix.cloud.plugins.module_utils._results import machine_result
+from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
 
 
 def ref_name(ref):

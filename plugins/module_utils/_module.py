@@ -27,16 +27,7 @@ from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import (
     check_api_url,
     check_customer_id,
 )
-
-GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
-
-
-def check_guid(value, what):
-    """Return `value` when it is a GUID, else raise ValueError naming `what`: ids fail before any call."""
-    # fullmatch: `$` alone would let a trailing newline through into a header or a path
-    if not isinstance(value, str) or not GUID_RE.fullmatch(value):
-        raise ValueError('%s %r is not a GUID (like 0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9)' % (what, value))
-    return value
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_guid
 
 
 def snake(item):
@@ -100,6 +91,10 @@ SECRET_OPTIONS = ('client_secret', 'access_token', 'password')
 ENV_VARS = dict(client_id='CITRIX_CLIENT_ID', client_secret='CITRIX_CLIENT_SECRET', access_token='CITRIX_ACCESS_TOKEN')
 CONTROL_RE = re.compile(r'[\x00-\x1f\x7f]')
 # (lowest, highest, unit) of the numeric options: beyond them a value is a mistake, not a wish.
+# Options several modules share; doc fragments citrix.cloud.common.parallelism and .jobs.
+PARALLELISM_ARGS = dict(parallelism=dict(type='int', default=10))
+JOB_WAIT_ARGS = dict(wait_timeout=dict(type='int', default=600))
+
 BOUNDS = dict(
     timeout=(1, 3600, 'seconds per request'),
     retries=(0, 20, 'tries in all; 0 and 1 both mean one try'),

@@ -9,9 +9,9 @@ Private to the collection.
 
 from __future__ import annotations
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import check_name, path_segment
 from ansible_collections.citrix.cloud.plugins.module_utils._desired_state import (
     changes, create_settled, get_object, resolve_all)
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name, path_segment
 
 # The counts of TagResponseModel that say a tag is applied to something.
 USAGE_FIELDS = ('NumMachines', 'NumApplications', 'NumApplicationGroups', 'NumMachineCatalogs',

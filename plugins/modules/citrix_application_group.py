@@ -132,9 +132,9 @@ application_group:
         full_name: Office\Word
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils._desired_state import diff
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _application_groups as groups
 
 

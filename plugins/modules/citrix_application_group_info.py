@@ -72,8 +72,8 @@ application_groups:
       applications: []
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _application_groups as groups
 
 

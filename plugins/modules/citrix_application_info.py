@@ -127,8 +127,9 @@ applications:
       tags: []
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import check_names, daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_names
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _applications as apps
 
 

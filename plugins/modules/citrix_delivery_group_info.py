@@ -94,14 +94,14 @@ delivery_groups:
       enabled: true
 """
 
+from ansible_collections.citrix.cloud.plugins.module_utils._listing import objects_info
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 
 
 def main():
     module = CitrixCloudModule(argument_spec=dict(name=dict(type='str')), supports_check_mode=True, daas=True)
     with module.api_errors():
-        module.exit_json(changed=False, delivery_groups=daas.objects_info(module, 'DeliveryGroups', 'delivery group'))
+        module.exit_json(changed=False, delivery_groups=objects_info(module, 'DeliveryGroups', 'delivery group'))
 
 
 if __name__ == '__main__':

@@ -54,14 +54,10 @@ options:
         service did not give). Without it they are C(skipped).
     type: bool
     default: false
-  wait_timeout:
-    description:
-      - Seconds to wait for each job adding machines (the module adds with C(async=true) and follows the job).
-    type: int
-    default: 600
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
+  - citrix.cloud.common.jobs
   - ansible.builtin.action_common_attributes
   - citrix.cloud.attributes.action
 attributes:
@@ -131,8 +127,9 @@ summary:
   sample: {changed: 1, unchanged: 1, skipped: 0, failed: 0, total: 2}
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import daas_client, exit_with_results
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._module import JOB_WAIT_ARGS, CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._results import exit_with_results
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _membership as membership
 
 
@@ -145,7 +142,7 @@ def main():
             count=dict(type='int'),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             force=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=600),
+            **JOB_WAIT_ARGS,
         ),
         supports_check_mode=True,
         daas=True,

@@ -118,9 +118,9 @@ machine:
     tags: [Finance]
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils._desired_state import diff
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _machine_properties as props
 
 

@@ -89,14 +89,14 @@ machine_catalogs:
       is_power_managed: true
 """
 
+from ansible_collections.citrix.cloud.plugins.module_utils._listing import objects_info
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 
 
 def main():
     module = CitrixCloudModule(argument_spec=dict(name=dict(type='str')), supports_check_mode=True, daas=True)
     with module.api_errors():
-        module.exit_json(changed=False, machine_catalogs=daas.objects_info(module, 'MachineCatalogs', 'machine catalog'))
+        module.exit_json(changed=False, machine_catalogs=objects_info(module, 'MachineCatalogs', 'machine catalog'))
 
 
 if __name__ == '__main__':

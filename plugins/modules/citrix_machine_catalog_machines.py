@@ -38,14 +38,10 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  wait_timeout:
-    description:
-      - Seconds to wait for each job adding a machine (the module adds with C(async=true) and follows the job).
-    type: int
-    default: 600
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
+  - citrix.cloud.common.jobs
   - ansible.builtin.action_common_attributes
   - citrix.cloud.attributes.action
 attributes:
@@ -107,8 +103,10 @@ summary:
   sample: {changed: 1, unchanged: 0, skipped: 0, failed: 0, total: 1}
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import check_name, daas_client, exit_with_results
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._module import JOB_WAIT_ARGS, CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name
+from ansible_collections.citrix.cloud.plugins.module_utils._results import exit_with_results
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _membership as membership
 
 
@@ -118,7 +116,7 @@ def main():
             catalog=dict(type='str', required=True),
             machines=dict(type='list', elements='raw', required=True),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
-            wait_timeout=dict(type='int', default=600),
+            **JOB_WAIT_ARGS,
         ),
         supports_check_mode=True,
         daas=True,

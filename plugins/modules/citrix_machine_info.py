@@ -16,15 +16,11 @@ description:
     with none given, every machine of the site.
   - Machines are listed a page of 1000 at a time and only with the fields this module returns,
     so a catalog of 10,000 machines costs 10 list requests.
-options:
-  in_maintenance_mode:
-    description:
-      - Only machines in (V(true)) or out of (V(false)) maintenance mode.
-    type: bool
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
   - citrix.cloud.common.machines
+  - citrix.cloud.common.maintenance_filter
   - ansible.builtin.action_common_attributes
   - citrix.cloud.attributes.info
 notes:
@@ -134,14 +130,14 @@ machines:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
+from ansible_collections.citrix.cloud.plugins.module_utils._selection import MACHINE_SELECTORS, MAINTENANCE_FILTER, selected_machines
 
 
 def main():
-    module = CitrixCloudModule(argument_spec=dict(daas.MACHINE_SELECTORS, in_maintenance_mode=dict(type='bool')),
+    module = CitrixCloudModule(argument_spec=dict(MACHINE_SELECTORS, **MAINTENANCE_FILTER),
                                supports_check_mode=True, daas=True)
     with module.api_errors():
-        machines = daas.selected_machines(module)
+        machines = selected_machines(module)
         module.exit_json(changed=False, machines=[snake(m) for m in machines])
 
 

@@ -25,14 +25,10 @@ options:
       - V(true) turns maintenance mode on, V(false) off.
     type: bool
     required: true
-  parallelism:
-    description:
-      - How many requests run at once, from 1 to 100.
-    type: int
-    default: 10
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
+  - citrix.cloud.common.parallelism
   - citrix.cloud.common.machines
   - ansible.builtin.action_common_attributes
   - citrix.cloud.attributes.action
@@ -135,17 +131,19 @@ summary:
     total: 2
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas_maintenance as maintenance
+from ansible_collections.citrix.cloud.plugins.module_utils._module import PARALLELISM_ARGS, CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._results import exit_with_results
+from ansible_collections.citrix.cloud.plugins.module_utils._selection import MACHINE_SELECTORS, selected_machines
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
+from ansible_collections.citrix.cloud.plugins.module_utils import _maintenance as maintenance
 
 
 def main():
     module = CitrixCloudModule(
         argument_spec=dict(
-            daas.MACHINE_SELECTORS,
+            MACHINE_SELECTORS,
             enabled=dict(type='bool', required=True),
-            parallelism=dict(type='int', default=10),
+            **PARALLELISM_ARGS,
         ),
         required_one_of=[('name', 'catalog', 'delivery_group')],
         supports_check_mode=True,
@@ -153,11 +151,11 @@ def main():
     )
     p = module.params
     with module.api_errors():
-        machines = daas.selected_machines(module, strict=True, workers=p['parallelism'])
+        machines = selected_machines(module, strict=True, workers=p['parallelism'])
         entries = maintenance.plan(machines, p['enabled'])
         if not module.check_mode:
-            maintenance.execute(daas.daas_client(module), entries, parallelism=p['parallelism'])
-        daas.exit_with_results(module, maintenance.to_results(entries))
+            maintenance.execute(daas_client(module), entries, parallelism=p['parallelism'])
+        exit_with_results(module, maintenance.to_results(entries))
 
 
 if __name__ == '__main__':

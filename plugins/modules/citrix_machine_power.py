@@ -34,11 +34,6 @@ description:
   - At most O(parallelism) requests are in flight at once, in every phase.
   - The task fails when any machine V(failed), after every other machine was acted on and reported.
 options:
-  in_maintenance_mode:
-    description:
-      - Only selected machines in (V(true)) or out of (V(false)) maintenance mode.
-      - Maintenance mode itself never stops a power action; use this to pick machines by it.
-    type: bool
   state:
     description:
       - V(started) sends C($start) to machines that are C(Off) or C(Suspended); C(On), C(TurningOn)
@@ -84,14 +79,6 @@ options:
       - Seconds to wait in all with O(wait), from 1 to 86400.
     type: int
     default: 600
-  parallelism:
-    description:
-      - How many requests run at once, at most, in every phase (sends, job polls, re-reads), from 1 to 100;
-        with O(transport=batch), how many batches are in flight.
-      - Hypervisor connections throttle power actions on their own (for example 10 new actions a
-        minute); DaaS queues what they cannot start yet.
-    type: int
-    default: 10
   transport:
     description:
       - How the power actions reach DaaS.
@@ -101,6 +88,7 @@ options:
         goes in the next batch.
       - V(parallel) sends one call per machine (a power call only queues the action, so it answers
         quickly and needs no job).
+      - With V(batch), O(parallelism) is how many batches are in flight.
       - Both follow the same rules for sending again. V(batch) needs about one request per 100
         machines instead of one per machine, so it is the faster, also when the service throttles.
     type: str
@@ -110,6 +98,8 @@ extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
   - citrix.cloud.common.machines
+  - citrix.cloud.common.maintenance_filter
+  - citrix.cloud.common.parallelism
   - ansible.builtin.action_common_attributes
   - citrix.cloud.attributes.action
 attributes:
@@ -119,6 +109,9 @@ notes:
   - At least one of O(name), O(catalog) and O(delivery_group) is required, so a typo can never
     act on every machine of the site.
   - A O(name) that matches no machine fails the task before any action is sent.
+  - Maintenance mode itself never stops a power action; O(in_maintenance_mode) only selects machines by it.
+  - Hypervisor connections throttle power actions on their own (for example 10 new actions a
+    minute); DaaS queues what they cannot start yet.
 seealso:
   - module: citrix.cloud.citrix_machine_info
   - module: citrix.cloud.citrix_machine_maintenance
@@ -254,23 +247,25 @@ summary:
     total: 12
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas_power as power
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas_transport as transport
+from ansible_collections.citrix.cloud.plugins.module_utils._module import PARALLELISM_ARGS, CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._results import exit_with_results
+from ansible_collections.citrix.cloud.plugins.module_utils._selection import MACHINE_SELECTORS, MAINTENANCE_FILTER, selected_machines
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
+from ansible_collections.citrix.cloud.plugins.module_utils import _power_plan as power
+from ansible_collections.citrix.cloud.plugins.module_utils import _power_transport as transport
 
 
 def main():
     module = CitrixCloudModule(
         argument_spec=dict(
-            daas.MACHINE_SELECTORS,
-            in_maintenance_mode=dict(type='bool'),
+            MACHINE_SELECTORS,
+            **MAINTENANCE_FILTER,
             state=dict(type='str', required=True, choices=list(power.STATES)),
             force=dict(type='bool', default=False),
             skip_busy=dict(type='bool'),
             wait=dict(type='bool', default=False),
             wait_timeout=dict(type='int', default=600),
-            parallelism=dict(type='int', default=10),
+            **PARALLELISM_ARGS,
             transport=dict(type='str', default=transport.DEFAULT_TRANSPORT, choices=sorted(transport.TRANSPORTS)),
         ),
         required_one_of=[('name', 'catalog', 'delivery_group')],
@@ -279,17 +274,17 @@ def main():
     )
     p = module.params
     with module.api_errors():
-        machines = daas.selected_machines(module, strict=True, workers=p['parallelism'])
+        machines = selected_machines(module, strict=True, workers=p['parallelism'])
         entries = power.plan(machines, p['state'], force=p['force'], skip_busy=p['skip_busy'])
         if not module.check_mode:
-            client = daas.daas_client(module)
+            client = daas_client(module)
             power.execute(client, entries, force=p['force'], parallelism=p['parallelism'], how=p['transport'])
             if p['wait']:
                 power.wait_until_reached(client, entries, p['state'], p['wait_timeout'], p['parallelism'],
                                          catalog=p['catalog'], delivery_group=p['delivery_group'])
         # A long failure list would bury the message, so it names the first five.
-        daas.exit_with_results(module, power.to_results(entries), changed=power.any_changed(entries),
-                               limit=5)
+        exit_with_results(module, power.to_results(entries), changed=power.any_changed(entries),
+                          limit=5)
 
 
 if __name__ == '__main__':

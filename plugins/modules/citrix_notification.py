@@ -191,7 +191,7 @@ notification:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
-from ansible_collections.citrix.cloud.plugins.module_utils import _platform as platform
+from ansible_collections.citrix.cloud.plugins.module_utils._notifications import ensure_notification, notification_event_id, PRIORITIES, SEVERITIES
 
 
 def main():
@@ -199,8 +199,8 @@ def main():
         argument_spec=dict(
             title=dict(type='str', required=True),
             description=dict(type='str', required=True),
-            severity=dict(type='str', choices=list(platform.SEVERITIES), default='Information'),
-            priority=dict(type='str', choices=list(platform.PRIORITIES), default='Normal'),
+            severity=dict(type='str', choices=list(SEVERITIES), default='Information'),
+            priority=dict(type='str', choices=list(PRIORITIES), default='Normal'),
             destination_admin=dict(type='str', default='*'),
             component=dict(type='str', default='Citrix Cloud'),
             language_tag=dict(type='str', default='en-US'),
@@ -211,8 +211,8 @@ def main():
     )
     with module.api_errors():
         # Bad options fail here, before the client fetches a token.
-        event_id, given = platform.notification_event_id(module.params)
-        changed, notification = platform.ensure_notification(
+        event_id, given = notification_event_id(module.params)
+        changed, notification = ensure_notification(
             module.client, module.params, event_id, given, module.check_mode, warn=module.warn)
         module.exit_json(changed=changed, notification=snake(notification))
 

@@ -131,7 +131,13 @@ resource_location:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
-from ansible_collections.citrix.cloud.plugins.module_utils import _platform as platform
+from ansible_collections.citrix.cloud.plugins.module_utils._resource_locations import (
+    check_resource_location_id,
+    check_resource_location_name,
+    ensure_absent,
+    ensure_present,
+    locate_resource_location,
+)
 
 
 def main():
@@ -149,14 +155,14 @@ def main():
     params = module.params
     with module.api_errors():
         if params['name'] is not None:
-            platform.check_resource_location_name(params['name'])
-        platform.check_resource_location_id(params['id'])
+            check_resource_location_name(params['name'])
+        check_resource_location_id(params['id'])
         client = module.client
-        current = platform.locate_resource_location(client, params['name'], params['id'])
+        current = locate_resource_location(client, params['name'], params['id'])
         if params['state'] == 'absent':
-            changed, before, after = platform.ensure_absent(client, current, module.check_mode)
+            changed, before, after = ensure_absent(client, current, module.check_mode)
         else:
-            changed, before, after = platform.ensure_present(client, current, params, module.check_mode)
+            changed, before, after = ensure_present(client, current, params, module.check_mode)
         module.exit_json(
             changed=changed,
             resource_location=snake(after),

@@ -94,7 +94,7 @@ resource_locations:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
-from ansible_collections.citrix.cloud.plugins.module_utils import _platform as platform
+from ansible_collections.citrix.cloud.plugins.module_utils._resource_locations import check_resource_location_id, find_resource_locations
 
 
 def main():
@@ -103,8 +103,8 @@ def main():
         supports_check_mode=True,
     )
     with module.api_errors():
-        platform.check_resource_location_id(module.params['id'])
-        found = platform.find_resource_locations(
+        check_resource_location_id(module.params['id'])
+        found = find_resource_locations(
             module.client, name=module.params['name'], rl_id=module.params['id'])
         module.exit_json(changed=False, resource_locations=[snake(i) for i in found])
 

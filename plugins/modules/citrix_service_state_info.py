@@ -121,24 +121,24 @@ service_names:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
-from ansible_collections.citrix.cloud.plugins.module_utils import _platform as platform
+from ansible_collections.citrix.cloud.plugins.module_utils._service_states import SERVICE_STATES, service_states, unique_names
 
 
 def main():
     module = CitrixCloudModule(
         argument_spec=dict(
             service_name=dict(type='list', elements='str'),
-            state=dict(type='list', elements='str', choices=list(platform.SERVICE_STATES)),
+            state=dict(type='list', elements='str', choices=list(SERVICE_STATES)),
         ),
         supports_check_mode=True,
     )
     with module.api_errors():
-        items = platform.service_states(
+        items = service_states(
             module.client, module.params['service_name'], module.params['state'])
         module.exit_json(
             changed=False,
             service_states=[snake(i) for i in items],
-            service_names=platform.unique_names(items),
+            service_names=unique_names(items),
         )
 
 

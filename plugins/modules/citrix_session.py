@@ -55,14 +55,10 @@ options:
         type: str
         default: Information
         choices: [Information, Exclamation, Critical, Question]
-  parallelism:
-    description:
-      - How many requests run at once, from 1 to 100.
-    type: int
-    default: 10
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
+  - citrix.cloud.common.parallelism
   - citrix.cloud.common.sessions
   - ansible.builtin.action_common_attributes
   - citrix.cloud.attributes.action
@@ -169,9 +165,10 @@ summary:
     total: 2
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas_sessions as sessions
+from ansible_collections.citrix.cloud.plugins.module_utils._module import PARALLELISM_ARGS, CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._results import exit_with_results
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
+from ansible_collections.citrix.cloud.plugins.module_utils import _sessions as sessions
 
 
 def main():
@@ -184,7 +181,7 @@ def main():
                 text=dict(type='str', required=True),
                 style=dict(type='str', default='Information', choices=list(sessions.MESSAGE_STYLES)),
             )),
-            parallelism=dict(type='int', default=10),
+            **PARALLELISM_ARGS,
         ),
         required_one_of=[('id', 'machine', 'catalog', 'delivery_group', 'user')],
         required_if=[('state', 'messaged', ['user_message'])],
@@ -196,10 +193,10 @@ def main():
         found = sessions.selected_sessions(module, strict=True, workers=p['parallelism'])
         entries = sessions.plan(found, p['state'])
         if not module.check_mode:
-            sessions.execute(daas.daas_client(module), entries, message=p['user_message'],
+            sessions.execute(daas_client(module), entries, message=p['user_message'],
                              parallelism=p['parallelism'])
-        daas.exit_with_results(module, sessions.to_results(entries), noun='sessions', label='id',
-                               changed=sessions.any_changed(entries))
+        exit_with_results(module, sessions.to_results(entries), noun='sessions', label='id',
+                          changed=sessions.any_changed(entries))
 
 
 if __name__ == '__main__':

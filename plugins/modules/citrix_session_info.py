@@ -103,7 +103,7 @@ sessions:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas_sessions as sessions
+from ansible_collections.citrix.cloud.plugins.module_utils import _sessions as sessions
 
 
 def main():

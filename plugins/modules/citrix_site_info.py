@@ -92,19 +92,18 @@ site_id:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
+from ansible_collections.citrix.cloud.plugins.module_utils._site import get_me, list_sites, only_site, sites_from_me
 
 
 def main():
     module = CitrixCloudModule(argument_spec={}, supports_check_mode=True, daas=True)
     with module.api_errors():
         client = module.client
-        me = daas.get_me(client)
-        sites = daas.list_sites(client)
+        me = get_me(client)
+        sites = list_sites(client)
         site_id = module.params['site_id']
         if not site_id:
-            mine = daas.sites_from_me(me, module.params['customer_id'])
-            site_id = mine[0]['Id'] if len(mine) == 1 else None
+            site_id = only_site(sites_from_me(me, module.params['customer_id']))
         module.exit_json(changed=False, me=snake(me), sites=[snake(s) for s in sites],
                          site_id=site_id)
 

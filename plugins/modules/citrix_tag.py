@@ -99,9 +99,10 @@ tag:
     num_applications: 2
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import check_name, daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils._desired_state import diff
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _tags as tags
 
 

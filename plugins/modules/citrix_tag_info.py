@@ -76,8 +76,9 @@ tags:
       num_application_groups: 0
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._daas import check_names, daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_names
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _tags as tags
 
 

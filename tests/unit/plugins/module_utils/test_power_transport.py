@@ -14,10 +14,10 @@ import logging
 
 import pytest
 
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas_power as power
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas_transport as transport
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, Response
 from ansible_collections.citrix.cloud.tests.unit.conftest import json_response
+from ansible_collections.citrix.cloud.plugins.module_utils import _power_plan as power
+from ansible_collections.citrix.cloud.plugins.module_utils import _power_transport as transport
 
 
 class Auth:
@@ -374,12 +374,12 @@ def test_wait_relists_a_big_catalog_instead_of_reading_each_machine(monkeypatch)
     def select(client, catalog=None, delivery_group=None, fields=None, **_kw):
         listed.append((catalog, fields))
         return [dict(m, PowerActionPending=False) for m in client.machines.values()]
-    monkeypatch.setattr(power.daas, 'select_machines', select)
+    monkeypatch.setattr(power, 'select_machines', select)
     service = Service(machines(power.RELIST_ABOVE + 1))
     entries = power.plan(list(service.machines.values()), 'restarted')
     power.execute(service, entries)
     power.wait_until_reached(service, entries, 'restarted', 60, catalog='Big', sleep=lambda s: None)
-    assert listed == [('Big', power.daas.POLL_FIELDS)]
+    assert listed == [('Big', power.POLL_FIELDS)]
     assert all(e['result'] == 'changed' for e in entries)
 
 

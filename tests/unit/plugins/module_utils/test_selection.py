@@ -1,22 +1,56 @@
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests for DaaS selection against a local HTTP server: site discovery, paging, names."""
+"""Unit tests of plugins/module_utils/_selection.py."""
+
 from __future__ import annotations
 
 import json
-
 import pytest
-
 from werkzeug import Response as WResponse
 
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas_sessions as sessions
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
 from ansible_collections.citrix.cloud.plugins.module_utils._module import refuse_empty
+from ansible_collections.citrix.cloud.plugins.module_utils._results import exit_with_results
+from ansible_collections.citrix.cloud.plugins.module_utils._selection import (
+    filter_machines,
+    MACHINE_FIELDS,
+    MACHINE_SELECTORS,
+    POLL_FIELDS,
+    select_machines,
+    selected_machines,
+)
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
+from ansible_collections.citrix.cloud.plugins.module_utils import _sessions as sessions
+
+
+MACHINES = [
+    {'Id': '1', 'PowerState': 'On', 'RegistrationState': 'Registered', 'InMaintenanceMode': False, 'SessionCount': 0},
+    {'Id': '2', 'PowerState': 'On', 'RegistrationState': 'Unregistered', 'InMaintenanceMode': True, 'SessionCount': 2},
+    {'Id': '3', 'PowerState': 'Off', 'RegistrationState': 'Unregistered', 'InMaintenanceMode': False},
+]
+
+
+@pytest.mark.parametrize('kwargs,expected', [
+    ({}, ['1', '2', '3']),
+    ({'power_state': ['On']}, ['1', '2']),
+    ({'registration_state': ['Unregistered']}, ['2', '3']),
+    ({'in_maintenance_mode': True}, ['2']),
+    ({'in_maintenance_mode': False}, ['1', '3']),
+    ({'idle': True}, ['1']),  # 3's SessionCount was not reported: unknown is busy, never idle
+    ({'idle': False}, ['2', '3']),
+    ({'power_state': ['On'], 'idle': True}, ['1']),
+])
+def test_machine_filters(kwargs, expected):
+    assert [m['Id'] for m in filter_machines(MACHINES, **kwargs)] == expected
+
 
 CUSTOMER = "acme1234"
+
+
 SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+
+
 BASE = "/cvad/manage"
 
 
@@ -57,43 +91,23 @@ def not_found(httpserver, path):
         {"ErrorMessage": "Object does not exist.", "ErrorType": "ObjectNotFound"}, status=404)
 
 
-# ---------------------------------------------------------------- site discovery
-
-def test_one_site_is_found_through_me_without_the_instance_header(httpserver):
-    httpserver.expect_request(BASE + "/me").respond_with_json(
-        {"Customers": [{"Id": CUSTOMER, "Sites": [{"Id": SITE, "Name": "cloudxdsite"}]}]})
-    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
-    client = CitrixCloudClient(endpoints, auth=None, retries=1)
-    assert daas.use_site(client, None, CUSTOMER) == SITE
-    assert client.site_id == SITE
-    (req,) = requests_to(httpserver, BASE + "/me")
-    assert "Citrix-InstanceId" not in req.headers
-
-
-def test_an_explicit_site_id_costs_no_call(httpserver, client):
-    assert daas.use_site(client, SITE) == SITE
-    assert httpserver.log == []
-
-
-# ---------------------------------------------------------------- machines
-
 def test_a_big_catalog_is_read_in_pages_of_1000_with_fields(httpserver, client):
     items = [machine(i) for i in range(2500)]
     path = BASE + "/MachineCatalogs/Big Pool/Machines"  # the server sees it decoded
     httpserver.expect_request(path).respond_with_handler(paged(items, 1000))
-    found = daas.select_machines(client, catalog="Big Pool")
+    found = select_machines(client, catalog="Big Pool")
     assert len(found) == 2500
     calls = requests_to(httpserver, path)
     assert len(calls) == 3
     assert {c.args["limit"] for c in calls} == {"1000"}
-    assert calls[0].args["fields"].split(",") == list(daas.MACHINE_FIELDS)
+    assert calls[0].args["fields"].split(",") == list(MACHINE_FIELDS)
     assert calls[0].headers["Citrix-InstanceId"] == SITE
 
 
 def test_names_within_a_container_cost_no_extra_call(httpserver, client):
     httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_json(
         {"Items": [machine(1), machine(2), machine(3)]})
-    found = daas.select_machines(client, catalog="cat-1", names=["demolab\\m2", "m3"])
+    found = select_machines(client, catalog="cat-1", names=["demolab\\m2", "m3"])
     assert [m["Id"] for m in found] == ["m2", "m3"]
     assert len(httpserver.log) == 1
 
@@ -103,12 +117,12 @@ def test_a_delivery_group_is_read_from_the_machine_list_with_fields_never_its_ow
     group_is(httpserver, "DEMOLAB Desktops", "DG-1")
     httpserver.expect_request(BASE + "/Machines").respond_with_json(
         {"Items": [machine(1), machine(2, group="dg-2"), machine(3), dict(machine(4), DeliveryGroup=None)]})
-    found = daas.select_machines(client, delivery_group="DEMOLAB Desktops", names=["m3", "DEMOLAB\\M1"])
+    found = select_machines(client, delivery_group="DEMOLAB Desktops", names=["m3", "DEMOLAB\\M1"])
     assert [m["Id"] for m in found] == ["m1", "m3"]
     (listing,) = requests_to(httpserver, BASE + "/Machines")
     assert {"SessionCount", "DeliveryGroup"} <= set(listing.args["fields"].split(","))
     assert not [r for r, _resp in httpserver.log if r.path.endswith("/Machines") and "DeliveryGroups" in r.path]
-    polled = daas.select_machines(client, delivery_group="DEMOLAB Desktops", fields=daas.POLL_FIELDS)
+    polled = select_machines(client, delivery_group="DEMOLAB Desktops", fields=POLL_FIELDS)
     assert [m["Id"] for m in polled] == ["m1", "m3"]
     assert "DeliveryGroup" in requests_to(httpserver, BASE + "/Machines")[-1].args["fields"].split(",")
 
@@ -117,7 +131,7 @@ def test_catalog_and_delivery_group_intersect(httpserver, client):
     httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_json(
         {"Items": [machine(1), machine(2, group="dg-2"), machine(3)]})
     group_is(httpserver, "dg-1", "dg-1")
-    found = daas.select_machines(client, catalog="cat-1", delivery_group="dg-1")
+    found = select_machines(client, catalog="cat-1", delivery_group="dg-1")
     assert [m["Id"] for m in found] == ["m1", "m3"]
     assert not requests_to(httpserver, BASE + "/Machines")  # the catalog's machines tell their groups
 
@@ -125,14 +139,14 @@ def test_catalog_and_delivery_group_intersect(httpserver, client):
 def test_a_catalog_in_an_admin_folder_by_full_name_or_unique_plain_name(httpserver, client):
     httpserver.expect_request(BASE + "/MachineCatalogs/Lab|Workers/Machines").respond_with_json(
         {"Items": [machine(1, catalog="cat-9")]})
-    assert [m["Id"] for m in daas.select_machines(client, catalog="Lab\\Workers")] == ["m1"]
+    assert [m["Id"] for m in select_machines(client, catalog="Lab\\Workers")] == ["m1"]
     not_found(httpserver, BASE + "/MachineCatalogs/workers/Machines")
     httpserver.expect_request(BASE + "/MachineCatalogs").respond_with_json({"Items": [
         {"Id": "cat-1", "Name": "DEMOLAB Servers", "FullName": "DEMOLAB Servers"},
         {"Id": "cat-9", "Name": "Workers", "FullName": "Lab\\Workers"}]})
     httpserver.expect_request(BASE + "/MachineCatalogs/cat-9/Machines").respond_with_json(
         {"Items": [machine(1, catalog="cat-9")]})
-    assert [m["Id"] for m in daas.select_machines(client, catalog="workers")] == ["m1"]
+    assert [m["Id"] for m in select_machines(client, catalog="workers")] == ["m1"]
 
 
 def test_a_plain_name_in_several_folders_is_refused_naming_them(httpserver, client):
@@ -140,17 +154,17 @@ def test_a_plain_name_in_several_folders_is_refused_naming_them(httpserver, clie
     httpserver.expect_request(BASE + "/DeliveryGroups").respond_with_json({"Items": [
         {"Id": "g1", "Name": "Pool", "FullName": "A\\Pool"}, {"Id": "g2", "Name": "Pool", "FullName": "B\\Pool"}]})
     with pytest.raises(ValueError, match=r"more than one admin folder \(A\\Pool, B\\Pool\)"):
-        daas.select_machines(client, delivery_group="Pool")
+        select_machines(client, delivery_group="Pool")
     assert not requests_to(httpserver, BASE + "/Machines")
 
 
 def test_names_alone_are_fetched_one_by_one_with_the_backslash_as_a_bar(httpserver, client):
     httpserver.expect_request(BASE + "/Machines/DEMOLAB|EAGLE").respond_with_json(machine(1, name="DEMOLAB\\EAGLE"))
     not_found(httpserver, BASE + "/Machines/DEMOLAB|NOPE")
-    found = daas.select_machines(client, names=["DEMOLAB\\EAGLE", "DEMOLAB\\NOPE"])
+    found = select_machines(client, names=["DEMOLAB\\EAGLE", "DEMOLAB\\NOPE"])
     assert [m["Name"] for m in found] == ["DEMOLAB\\EAGLE"]
     with pytest.raises(ValueError, match=r"DEMOLAB\\NOPE"):
-        daas.select_machines(client, names=["DEMOLAB\\EAGLE", "DEMOLAB\\NOPE"], strict=True)
+        select_machines(client, names=["DEMOLAB\\EAGLE", "DEMOLAB\\NOPE"], strict=True)
 
 
 @pytest.mark.parametrize("status,body", [
@@ -160,91 +174,29 @@ def test_names_alone_are_fetched_one_by_one_with_the_backslash_as_a_bar(httpserv
 def test_a_missing_catalog_matches_nothing_or_fails_when_strict(httpserver, client, status, body):
     httpserver.expect_request(BASE + "/MachineCatalogs/Gone/Machines").respond_with_json(body, status=status)
     httpserver.expect_request(BASE + "/MachineCatalogs").respond_with_json({"Items": [{"Id": "c", "Name": "Here"}]})
-    assert daas.select_machines(client, catalog="Gone") == []
+    assert select_machines(client, catalog="Gone") == []
     with pytest.raises(ValueError, match="Machine catalog 'Gone' does not exist"):
-        daas.select_machines(client, catalog="Gone", strict=True)
-
-
-def test_a_missing_catalog_by_name_in_the_info_list(httpserver, client):
-    httpserver.expect_request(BASE + "/MachineCatalogs/Gone").respond_with_data("", status=204)
-    httpserver.expect_request(BASE + "/MachineCatalogs").respond_with_json({"Items": []})
-    assert daas.list_objects(client, "MachineCatalogs", "Gone") == []
+        select_machines(client, catalog="Gone", strict=True)
 
 
 def test_every_machine_of_the_site_when_nothing_is_selected(httpserver, client):
     httpserver.expect_request(BASE + "/Machines").respond_with_handler(paged([machine(i) for i in range(5)], 2))
-    assert len(daas.select_machines(client)) == 5
+    assert len(select_machines(client)) == 5
 
 
 def test_no_request_leaves_its_path_segment(httpserver, client):
     for bad in ("../Sessions", "a/b", "x|y"):
         with pytest.raises(ValueError):
-            daas.select_machines(client, catalog=bad)
+            select_machines(client, catalog=bad)
     assert httpserver.log == []
 
-
-# ---------------------------------------------------------------- sessions
-
-def test_sessions_of_a_catalog_are_one_session_listing_filtered_by_machine(httpserver, client):
-    httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_json(
-        {"Items": [machine(1), machine(2)]})
-    httpserver.expect_request(BASE + "/Sessions").respond_with_json({"Items": [
-        {"Id": "s1", "State": "Active", "Machine": {"Id": "m1"}, "User": {"SamName": "D\\alice"}},
-        {"Id": "s2", "State": "Active", "Machine": {"Id": "m7"}, "User": {"SamName": "D\\bob"}},
-        {"Id": "s3", "State": "Disconnected", "Machine": {"Id": "m2"}, "User": {"SamName": "D\\carol"}},
-    ]})
-    found = sessions.select_sessions(client, catalog="cat-1")
-    assert [s["Id"] for s in found] == ["s1", "s3"]
-    assert [s["Id"] for s in sessions.select_sessions(client, catalog="cat-1", users=["d\\carol"])] == ["s3"]
-    listings = requests_to(httpserver, BASE + "/Sessions")
-    # Machine is not in the sessions' default field set: without asking, no session has one
-    assert len(listings) == 2 and all("Machine" in r.args["fields"].split(",") for r in listings)
-
-
-def test_session_actions_message_first_and_log_off_gone_sessions_are_unchanged(httpserver, client):
-    httpserver.expect_request(BASE + "/Sessions/s1/$sendMessage", method="POST").respond_with_json({})
-    httpserver.expect_request(BASE + "/Sessions/s1/$logoff", method="POST").respond_with_data("", status=204)
-    httpserver.expect_request(BASE + "/Sessions/s2/$sendMessage", method="POST").respond_with_json({})
-    not_found(httpserver, BASE + "/Sessions/s2/$logoff")
-    entries = sessions.plan([{"Id": "s1"}, {"Id": "s2"}], "logged_off")
-    sessions.execute(client, entries, message={"title": "T", "text": "X", "style": "Critical"})
-    assert [e["result"] for e in entries] == ["changed", "unchanged"]
-    paths = [req.path for req, _resp in httpserver.log if req.path.startswith(BASE + "/Sessions/s1")]
-    assert paths == [BASE + "/Sessions/s1/$sendMessage", BASE + "/Sessions/s1/$logoff"]
-    sent = json.loads(requests_to(httpserver, BASE + "/Sessions/s1/$sendMessage")[0].data)
-    assert sent == {"Title": "T", "Text": "X", "Style": "Critical"}
-
-
-def test_message_mode_sends_only_the_message_and_gone_sessions_are_unchanged(httpserver, client):
-    httpserver.expect_request(BASE + "/Sessions/s1/$sendMessage", method="POST").respond_with_json(
-        {}, headers={"Citrix-TransactionId": "tx-1"})
-    not_found(httpserver, BASE + "/Sessions/s2/$sendMessage")
-    httpserver.expect_request(BASE + "/Sessions/s3/$sendMessage", method="POST").respond_with_json(
-        {"ErrorMessage": "Session is not connected."}, status=400)
-    entries = sessions.plan([{"Id": "s1"}, {"Id": "s2"}, {"Id": "s3"}], "messaged")
-    sessions.execute(client, entries, message={"title": "T", "text": "X", "style": "Information"})
-    assert [(e["result"], e["reason"]) for e in entries] == [
-        ("changed", None), ("unchanged", "session ended meanwhile"), ("failed", None)]
-    assert entries[0]["transaction_id"] == "tx-1" and "Session is not connected." in entries[2]["message"]
-    # In parallel, so in any order: one $sendMessage each, and nothing else.
-    assert sorted(req.path for req, _resp in httpserver.log) == [
-        BASE + "/Sessions/%s/$sendMessage" % s for s in ("s1", "s2", "s3")]
-
-
-def test_message_mode_without_a_message_fails_before_any_call(httpserver, client):
-    with pytest.raises(ValueError, match="user_message"):
-        sessions.execute(client, sessions.plan([{"Id": "s1"}], "messaged"))
-    assert httpserver.log == []
-
-
-# ---------------------------------------------------------------- module helpers
 
 class FakeModule:
     """What the _daas module helpers use of CitrixCloudModule: params, client, exit/fail_json."""
 
     def __init__(self, client, **params):
         self.client = client
-        self.params = dict(dict.fromkeys(daas.MACHINE_SELECTORS), site_id=None, customer_id=CUSTOMER)
+        self.params = dict(dict.fromkeys(MACHINE_SELECTORS), site_id=None, customer_id=CUSTOMER)
         self.params.update(dict.fromkeys(sessions.SESSION_SELECTORS), **params)
         self.given = dict(params)  # as the task wrote them
         self.exited = None
@@ -265,15 +217,15 @@ def test_selected_machines_checks_selects_and_filters(client, httpserver):
     machines = [machine(1), dict(machine(2), PowerState="Off"), dict(machine(3), SessionCount=2)]
     httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_handler(paged(machines, 10))
     module = FakeModule(client, catalog="cat-1", power_state=["On"], idle=True)
-    assert [m["Id"] for m in daas.selected_machines(module)] == ["m1"]
+    assert [m["Id"] for m in selected_machines(module)] == ["m1"]
     with pytest.raises(ValueError, match="contains '/'"):
-        daas.selected_machines(FakeModule(client, name=["a/b"]))
+        selected_machines(FakeModule(client, name=["a/b"]))
 
 
 def test_selectors_are_checked_before_the_site_is_looked_up(httpserver):
     client = CitrixCloudClient(Endpoints(CUSTOMER, api_url=httpserver.url_for("/")), auth=None, retries=1)
     with pytest.raises(ValueError, match="contains '/'"):
-        daas.selected_machines(FakeModule(client, catalog="x/y"))
+        selected_machines(FakeModule(client, catalog="x/y"))
     with pytest.raises(ValueError, match="contains '/'"):
         sessions.selected_sessions(FakeModule(client, machine=["x/y"]))
     assert httpserver.log == []
@@ -284,18 +236,8 @@ def test_daas_client_looks_the_site_up_once(httpserver):
         {"Customers": [{"Id": CUSTOMER, "Sites": [{"Id": SITE, "Name": "cloudxdsite"}]}]})
     client = CitrixCloudClient(Endpoints(CUSTOMER, api_url=httpserver.url_for("/")), auth=None, retries=1)
     module = FakeModule(client)
-    assert daas.daas_client(module) is daas.daas_client(module) is client
+    assert daas_client(module) is daas_client(module) is client
     assert client.site_id == SITE and len(requests_to(httpserver, BASE + "/me")) == 1
-
-
-def test_objects_info_lists_all_or_the_named_one(client, httpserver):
-    httpserver.expect_request(BASE + "/DeliveryGroups/DEMOLAB Desktops").respond_with_json(
-        {"Id": "dg-1", "Name": "DEMOLAB Desktops", "TotalDesktops": 2})
-    module = FakeModule(client, name="DEMOLAB Desktops")
-    assert daas.objects_info(module, "DeliveryGroups", "delivery group") == [
-        {"id": "dg-1", "name": "DEMOLAB Desktops", "total_desktops": 2}]
-    with pytest.raises(ValueError, match="Delivery group name"):
-        daas.objects_info(FakeModule(client, name=".."), "DeliveryGroups", "delivery group")
 
 
 def result(name, outcome, message=None):
@@ -305,7 +247,7 @@ def result(name, outcome, message=None):
 def test_exit_with_results_reports_a_summary():
     module = FakeModule(None)
     with pytest.raises(SystemExit):
-        daas.exit_with_results(module, [result("A", "changed"), result("B", "unchanged")])
+        exit_with_results(module, [result("A", "changed"), result("B", "unchanged")])
     assert module.exited == {"changed": True, "failed": False,
                              "machines": [result("A", "changed"), result("B", "unchanged")],
                              "summary": dict(changed=1, unchanged=1, skipped=0, failed=0, total=2)}
@@ -315,24 +257,22 @@ def test_exit_with_results_fails_naming_the_failures():
     failures = [result("M%d" % i, "failed", "boom") for i in range(7)]
     module = FakeModule(None)
     with pytest.raises(SystemExit):
-        daas.exit_with_results(module, failures, noun="sessions", label="id", changed=True, limit=5)
+        exit_with_results(module, failures, noun="sessions", label="id", changed=True, limit=5)
     assert module.exited["failed"] and module.exited["changed"] and module.exited["sessions"] == failures
     assert module.exited["msg"] == ("7 of 7 sessions failed: m0: boom; m1: boom; m2: boom; m3: boom; m4: boom "
                                     "(and 2 more)")
     module = FakeModule(None)
     with pytest.raises(SystemExit):
-        daas.exit_with_results(module, failures[:2] + [result("Z", "unchanged")])
+        exit_with_results(module, failures[:2] + [result("Z", "unchanged")])
     assert module.exited["msg"] == "2 of 3 machines failed: M0: boom; M1: boom"
     assert module.exited["changed"] is False
 
-
-# ---------------------------------------------------------------- review fixes
 
 def test_a_missing_name_is_reported_with_the_transaction_id_of_its_404(httpserver, client):
     httpserver.expect_request(BASE + "/Machines/a?b").respond_with_json(
         {"ErrorMessage": "Object does not exist."}, status=404, headers={"Citrix-TransactionId": "tid-404"})
     with pytest.raises(ValueError) as err:
-        daas.select_machines(client, names=["a?b"], strict=True)
+        select_machines(client, names=["a?b"], strict=True)
     assert str(err.value) == "No machine exists with name or id: a?b (Citrix-TransactionId tid-404)."
 
 
@@ -351,10 +291,10 @@ def test_machines_of_any_catalog_and_any_delivery_group_each_listed_once(httpser
         httpserver.expect_request(BASE + path).respond_with_json({"Items": items})
     group_is(httpserver, "g1", "g1")
     group_is(httpserver, "g2", "G2")
-    found = daas.select_machines(client, catalog=["c1", "c2"], delivery_group=["g1", "g2"], strict=True)
+    found = select_machines(client, catalog=["c1", "c2"], delivery_group=["g1", "g2"], strict=True)
     assert sorted(m["Id"] for m in found) == ["m1", "m2", "m3"]
     assert len(httpserver.log) == 4
-    assert [m["Id"] for m in daas.select_machines(client, catalog=["c1", "c2"])] == ["m1", "m2", "m3"]
+    assert [m["Id"] for m in select_machines(client, catalog=["c1", "c2"])] == ["m1", "m2", "m3"]
 
 
 def test_a_missing_catalog_among_several_fails_when_strict(httpserver, client):
@@ -363,7 +303,7 @@ def test_a_missing_catalog_among_several_fails_when_strict(httpserver, client):
     httpserver.expect_request(BASE + "/MachineCatalogs").respond_with_json({"Items": [{"Id": "c1", "Name": "One"}]})
     group_is(httpserver, "g1", "g1")
     with pytest.raises(ValueError, match="Machine catalog 'Gone' does not exist"):
-        daas.select_machines(client, catalog=["c1", "Gone"], delivery_group=["g1"], strict=True)
+        select_machines(client, catalog=["c1", "Gone"], delivery_group=["g1"], strict=True)
     assert [req.path for req, _resp in httpserver.log] == [
         BASE + "/DeliveryGroups/g1", BASE + "/MachineCatalogs/c1/Machines",
         BASE + "/MachineCatalogs/Gone/Machines", BASE + "/MachineCatalogs"]
@@ -374,7 +314,7 @@ def test_ten_thousand_unknown_names_give_a_short_message(httpserver, client):
         paged([machine(1), machine(2)], 1000))
     names = ["DEMOLAB\\NOPE%05d" % n for n in range(10000)]
     with pytest.raises(ValueError) as err:
-        daas.select_machines(client, names=names, catalog="cat-1", strict=True)
+        select_machines(client, names=names, catalog="cat-1", strict=True)
     text = str(err.value)
     assert "DEMOLAB\\NOPE00009" in text and "DEMOLAB\\NOPE00010" not in text
     assert text.endswith("and 9990 more.") and len(text) < 1000
@@ -384,24 +324,8 @@ def test_failures_are_named_ten_at_most_by_default():
     failures = [result("M%d" % i, "failed", "boom") for i in range(25)]
     module = FakeModule(None)
     with pytest.raises(SystemExit):
-        daas.exit_with_results(module, failures)
+        exit_with_results(module, failures)
     assert module.exited["msg"].count("boom") == 10 and module.exited["msg"].endswith("(and 15 more)")
-
-
-def test_a_message_delivered_then_a_log_off_refused_is_a_change(httpserver, client):
-    httpserver.expect_request(BASE + "/Sessions/s1/$sendMessage", method="POST").respond_with_json({})
-    httpserver.expect_request(BASE + "/Sessions/s1/$logoff", method="POST").respond_with_json(
-        {"ErrorMessage": "Caller is not authorized."}, status=403)
-    entries = sessions.plan([{"Id": "s1"}], "logged_off")
-    sessions.execute(client, entries, message={"title": "T", "text": "X", "style": "Critical"})
-    assert entries[0]["result"] == "failed" and entries[0]["delivered"]
-    assert entries[0]["message"].startswith("the message was delivered, then POST")
-    assert sessions.any_changed(entries)  # the user was told: that is a change, failed or not
-    refused = sessions.plan([{"Id": "s2"}], "logged_off")
-    httpserver.expect_request(BASE + "/Sessions/s2/$sendMessage", method="POST").respond_with_json(
-        {"ErrorMessage": "Session is not connected."}, status=400)
-    sessions.execute(client, refused, message={"title": "T", "text": "X", "style": "Critical"})
-    assert not refused[0]["delivered"] and not sessions.any_changed(refused)
 
 
 def test_a_machine_given_by_sid_is_found_in_a_catalog_and_alone(httpserver, client):
@@ -409,6 +333,6 @@ def test_a_machine_given_by_sid_is_found_in_a_catalog_and_alone(httpserver, clie
     one = dict(machine(1), Sid=sid)
     httpserver.expect_request(BASE + "/MachineCatalogs/cat-1/Machines").respond_with_json({"Items": [one, machine(2)]})
     httpserver.expect_request(BASE + "/Machines/" + sid).respond_with_json(one)
-    assert [m["Id"] for m in daas.select_machines(client, names=[sid.lower()], catalog="cat-1", strict=True)] == ["m1"]
-    assert [m["Id"] for m in daas.select_machines(client, names=[sid], strict=True)] == ["m1"]
+    assert [m["Id"] for m in select_machines(client, names=[sid.lower()], catalog="cat-1", strict=True)] == ["m1"]
+    assert [m["Id"] for m in select_machines(client, names=[sid], strict=True)] == ["m1"]
     assert "Sid" in requests_to(httpserver, BASE + "/Machines/" + sid)[0].args["fields"].split(",")

@@ -132,7 +132,7 @@ def run_token_module(api_url, tmp_path, **extra):
     """citrix_token as Ansible runs it: its own process, arguments in a file."""
     args = tmp_path / 'args.json'
     args.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': dict(CREDS, api_url=api_url, **extra)}))
-    module = os.path.join(os.path.dirname(__file__), '..', '..', 'plugins', 'modules', 'citrix_token.py')
+    module = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'plugins', 'modules', 'citrix_token.py')
     proc = subprocess.run([sys.executable, module, str(args)], capture_output=True, text=True, check=False,
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)), timeout=60)
     return json.loads(proc.stdout)

@@ -16,7 +16,6 @@ import time
 import pytest
 
 from ansible_collections.citrix.cloud.plugins.module_utils import _token_cache
-
 from ansible_collections.citrix.cloud.tests.unit.conftest import CLIENT_ID, SECRET, TOKEN_PATH, json_response
 
 

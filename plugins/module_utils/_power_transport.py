@@ -27,11 +27,12 @@ from __future__ import annotations
 import json
 import random
 
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
-from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
 from ansible_collections.citrix.cloud.plugins.module_utils._client import (
     HINTS, MAX_SERVER_DELAY, THROTTLE_PATIENCE, CitrixCloudError, body_retry_delay, retry_after,
 )
+from ansible_collections.citrix.cloud.plugins.module_utils._names import path_segment
+from ansible_collections.citrix.cloud.plugins.module_utils._selection import MACHINE_FIELDS, refresh_machines
+from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
 
 # citrix_machine_power's `transport` option (bench/RESULTS.md compares them).
 DEFAULT_TRANSPORT = 'batch'
@@ -46,7 +47,7 @@ BATCH_SIZE = 100
 # ---------------------------------------------------------------- requests
 
 def power_path(machine_id, action):
-    return '/Machines/%s/$%s' % (daas.path_segment(machine_id, 'machine id'), action)
+    return '/Machines/%s/$%s' % (path_segment(machine_id, 'machine id'), action)
 
 
 def power_params(action, force):
@@ -323,8 +324,8 @@ def settle_doubts(client, entries, parallelism):
     for delay in jobs.intervals(first=1.0, longest=10.0):
         if not waiting:
             return
-        fresh = daas.refresh_machines(client, [e['machine']['Id'] for e in waiting], fields=daas.MACHINE_FIELDS,
-                                      workers=parallelism)
+        fresh = refresh_machines(client, [e['machine']['Id'] for e in waiting], fields=MACHINE_FIELDS,
+                                 workers=parallelism)
         now, still = client.clock(), []
         for entry in waiting:
             took = action_took(entry['machine'], fresh.get(entry['machine']['Id']))

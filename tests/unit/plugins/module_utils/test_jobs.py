@@ -8,9 +8,9 @@ import pytest
 
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
 from ansible_collections.citrix.cloud.tests.unit.conftest import SITE, answers, json_response
+from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
 
 
 def job_server(httpserver, statuses):

@@ -7,10 +7,10 @@ import pytest
 
 from werkzeug import Response as WResponse
 
-from ansible_collections.citrix.cloud.plugins.module_utils import _application_groups as groups
-from ansible_collections.citrix.cloud.plugins.module_utils import _desired_state as ds
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
+from ansible_collections.citrix.cloud.plugins.module_utils import _application_groups as groups
+from ansible_collections.citrix.cloud.plugins.module_utils import _desired_state as ds
 
 SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
 BASE = "/cvad/manage"

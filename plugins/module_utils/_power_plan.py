@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import time
 
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas_transport as transport
+from ansible_collections.citrix.cloud.plugins.module_utils._results import machine_result
+from ansible_collections.citrix.cloud.plugins.module_utils._selection import POLL_FIELDS, refresh_machines, select_machines, session_count
+from ansible_collections.citrix.cloud.plugins.module_utils import _power_transport as transport
 
 STATES = ('started', 'stopped', 'restarted', 'suspended', 'resumed')
 
@@ -86,7 +87,7 @@ def plan_machine(machine, state, force=False, skip_busy=True):
     if not supports(machine, outcome, force):
         return None, 'skipped', 'power action not supported: %s is not among SupportedPowerActions (%s)' % (
             NEEDS[outcome][1 if force else 0], ', '.join(machine.get('SupportedPowerActions') or []) or 'none')
-    sessions = daas.session_count(machine)
+    sessions = session_count(machine)
     if skip_busy and sessions is None:
         # not told is not zero: a machine whose sessions are unknown is treated as busy
         return None, 'skipped', 'session count unknown: the service did not return SessionCount'
@@ -106,14 +107,14 @@ def plan(machines, state, force=False, skip_busy=None):
     return entries
 
 
-def to_results(entries, check_mode=False):
+def to_results(entries):
     """The module's `machines`: planned 'act' entries count as changed in check mode."""
     out = []
     for entry in entries:
         result = 'changed' if entry['result'] == 'act' else entry['result']
-        out.append(daas.machine_result(entry['machine'], result, action=entry['action'],
-                                       reason=entry['reason'], message=entry['message'],
-                                       transaction_id=entry['transaction_id']))
+        out.append(machine_result(entry['machine'], result, action=entry['action'],
+                                  reason=entry['reason'], message=entry['message'],
+                                  transaction_id=entry['transaction_id']))
     return out
 
 
@@ -156,10 +157,10 @@ RELIST_ABOVE = 20
 
 def _fresh(client, ids, parallelism, catalog=None, delivery_group=None):
     if (catalog or delivery_group) and len(ids) > RELIST_ABOVE:
-        found = daas.select_machines(client, catalog=catalog, delivery_group=delivery_group,
-                                     fields=daas.POLL_FIELDS)
+        found = select_machines(client, catalog=catalog, delivery_group=delivery_group,
+                                fields=POLL_FIELDS)
         return dict((m['Id'], m) for m in found if m.get('Id') in ids)
-    return daas.refresh_machines(client, ids, workers=parallelism)
+    return refresh_machines(client, ids, workers=parallelism)
 
 
 def wait_until_reached(client, entries, state, timeout, parallelism=10, catalog=None,

@@ -9,9 +9,11 @@ Private to the collection; citrix_session_info and citrix_session call it.
 
 from __future__ import annotations
 
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing
 from ansible_collections.citrix.cloud.plugins.module_utils._module import snake
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_names, path_segment
+from ansible_collections.citrix.cloud.plugins.module_utils._selection import check_selectors, select_machines
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 
 SESSION_STATES = ('Unknown', 'Connected', 'Active', 'Disconnected')
 MESSAGE_STYLES = ('Information', 'Exclamation', 'Critical', 'Question')
@@ -77,9 +79,9 @@ def select_sessions(client, machines=None, catalog=None, delivery_group=None, us
     """
     machine_ids = None
     if machines or catalog or delivery_group:
-        found = daas.select_machines(client, names=machines, catalog=catalog,
-                                     delivery_group=delivery_group, fields=_MACHINE_REF_FIELDS,
-                                     strict=strict, workers=workers)
+        found = select_machines(client, names=machines, catalog=catalog,
+                                delivery_group=delivery_group, fields=_MACHINE_REF_FIELDS,
+                                strict=strict, workers=workers)
         machine_ids = set(m['Id'] for m in found)
         if not machine_ids:
             return []
@@ -97,10 +99,10 @@ def selected_sessions(module, states=None, strict=False, workers=10):
     """
     module.refuse_empty(list(SESSION_SELECTORS) + ([] if strict else ['state']), acting=strict)
     p = module.params
-    daas.check_selectors(p['machine'], p['catalog'], p['delivery_group'])
+    check_selectors(p['machine'], p['catalog'], p['delivery_group'])
     # Session ids are plain strings in the API (not GUIDs): refuse only what cannot be one.
-    daas.check_names(p['id'], 'session id')
-    return select_sessions(daas.daas_client(module), machines=p['machine'], catalog=p['catalog'],
+    check_names(p['id'], 'session id')
+    return select_sessions(daas_client(module), machines=p['machine'], catalog=p['catalog'],
                            delivery_group=p['delivery_group'], users=p['user'], states=states,
                            ids=p['id'], strict=strict, workers=workers)
 
@@ -131,7 +133,7 @@ def message_body(message):
 
 
 def _post(client, session_id, verb, body=None):
-    path = '/Sessions/%s/$%s' % (daas.path_segment(session_id, 'session id'), verb)
+    path = '/Sessions/%s/$%s' % (path_segment(session_id, 'session id'), verb)
     return client.daas('POST', path, json=body, expected=(200, 202, 204))
 
 

@@ -2,28 +2,27 @@
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Citrix DaaS: site discovery, safe names in paths, machine selection and filters, results.
+"""Machine selection: by name, catalog or delivery group, never broader than asked; filters.
 
-Private to the collection. Power planning lives in _daas_power, maintenance in
-_daas_maintenance, sessions in _daas_sessions; all of them select machines through here.
+A SessionCount the service did not return is unknown, and unknown is busy (session_count).
+
+Private to the collection.
 """
 
 from __future__ import annotations
 
-import re
-
-from urllib.parse import quote
-
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing
+from ansible_collections.citrix.cloud.plugins.module_utils._module import listed
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name, check_names, path_segment, ref_matches
+from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _folders as folders
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing, list_items
-from ansible_collections.citrix.cloud.plugins.module_utils._module import LISTED, listed, snake
+
 
 POWER_STATES = (
     'Unknown', 'Unmanaged', 'Unavailable', 'Off', 'On', 'Suspended', 'TurningOn', 'TurningOff',
     'Suspending', 'Resuming', 'NotSupported', 'VirtualMachineNotFound',
 )
 REGISTRATION_STATES = ('Unknown', 'Unregistered', 'Initializing', 'Registered', 'AgentError')
-
 # The machine selector options, as doc fragment citrix.cloud.common.machines documents them.
 # in_maintenance_mode is not one: citrix_machine_maintenance sets that mode, so it cannot select
 # by it; citrix_machine_info and citrix_machine_power add it themselves.
@@ -35,6 +34,8 @@ MACHINE_SELECTORS = dict(
     registration_state=dict(type='list', elements='str', choices=list(REGISTRATION_STATES)),
     idle=dict(type='bool'),
 )
+# Doc fragment citrix.cloud.common.maintenance_filter; not a selector of citrix_machine_maintenance.
+MAINTENANCE_FILTER = dict(in_maintenance_mode=dict(type='bool'))
 
 # What citrix_machine_info returns, and everything power/maintenance planning reads.
 # Listing only these (fields=) keeps pages of 1000 machines small.
@@ -51,37 +52,6 @@ MACHINE_FIELDS = (
 POLL_FIELDS = ('Id', 'Name', 'PowerState', 'PowerActionPending', 'SessionCount',
                'RegistrationState', 'LastDeregistrationTime')
 
-# A path segment must never be able to become two segments or a relative step.
-_CONTROL = re.compile(r'[\x00-\x1f\x7f]')
-
-
-# ---------------------------------------------------------------- names in paths
-
-def check_name(value, what='name'):
-    """Raise ValueError when `value` cannot safely name one object in a URL path."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError('%s must be a non-empty string, got %r.' % (what.capitalize(), value))
-    if _CONTROL.search(value):
-        raise ValueError('%s %r contains a control character.' % (what.capitalize(), value))
-    if '/' in value or '|' in value:
-        raise ValueError(
-            "%s %r contains '/' or '|', which no Citrix object name or id holds; "
-            "write domain names with a backslash, e.g. DOMAIN\\NAME." % (what.capitalize(), value))
-    if value.strip() in ('.', '..'):
-        raise ValueError('%s %r is not a name.' % (what.capitalize(), value))
-    return value
-
-
-def path_segment(value, what='name'):
-    """One URL path segment for a name or id: `DOMAIN\\NAME` becomes `DOMAIN|NAME`, all else encoded."""
-    check_name(value, what)
-    return quote(value.replace('\\', '|'), safe='')
-
-
-def check_names(values, what='name'):
-    for value in values or ():
-        check_name(value, what)
-
 
 def check_selectors(names=None, catalog=None, delivery_group=None):
     """Check every selector before the first call, so bad input never costs a request."""
@@ -92,95 +62,9 @@ def check_selectors(names=None, catalog=None, delivery_group=None):
         check_name(delivery_group, 'delivery group')
 
 
-# ---------------------------------------------------------------- small helpers
-
-def ref_matches(ref, value):
-    """True when a {Id, Name} reference (or a machine, also by its SID) is `value`, case-insensitively.
-
-    The API takes a machine's name, id or SID wherever it names one, so a selection must too.
-    """
-    if not isinstance(ref, dict) or value is None:
-        return False
-    wanted = value.lower()
-    return any(isinstance(ref.get(key), str) and ref[key].lower() == wanted for key in ('Id', 'Name', 'Sid'))
-
-
 def _fields(fields):
     return ','.join(fields) if fields else None
 
-
-# ---------------------------------------------------------------- sites
-
-def sites_from_me(me, customer_id=None):
-    """[{Id, Name}] of the sites /me lists, for `customer_id` when /me names it."""
-    customers = (me or {}).get('Customers') or []
-    own = [c for c in customers if customer_id and str(c.get('Id', '')).lower() == customer_id.lower()]
-    sites = []
-    for customer in own or customers:
-        sites.extend(customer.get('Sites') or [])
-    return sites
-
-
-def pick_site(sites):
-    """The one site id, or ValueError that lists the choices."""
-    if len(sites) == 1:
-        return sites[0]['Id']
-    if not sites:
-        raise ValueError('No DaaS site is visible to this API client; check that the customer has '
-                         'Citrix DaaS and that the client has access to it.')
-    choices = listed('%s (%s)' % (s.get('Name'), s.get('Id')) for s in sites)
-    raise ValueError('This customer has %d DaaS sites: %s. Set site_id (or CITRIX_SITE_ID) to one '
-                     'of these ids.' % (len(sites), choices))
-
-
-def get_me(client):
-    return client.daas('GET', '/me').body or {}
-
-
-def use_site(client, site_id=None, customer_id=None):
-    """Make `client` site-scoped: the given site_id, else the only site /me shows."""
-    if site_id:
-        client.site_id = site_id
-    elif not client.site_id:
-        client.site_id = pick_site(sites_from_me(get_me(client), customer_id))
-    return client.site_id
-
-
-def daas_client(module):
-    """The module's client, scoped to its site: O(site_id), else the only site /me shows.
-
-    Calls /me at most once per run, so modules may call this wherever they need the client.
-    """
-    client = module.client
-    use_site(client, module.params.get('site_id'), module.params.get('customer_id'))
-    return client
-
-
-def list_sites(client):
-    return list_items(client.daas('GET', '/Sites').body)
-
-
-# ---------------------------------------------------------------- catalogs and delivery groups
-
-def list_objects(client, collection, name=None):
-    """Catalogs or delivery groups (`collection`), all or the one `name` names ([] if none): an id,
-    a full name (Folder\\Name) or a plain name only one of them has."""
-    fields = folders.FIELDS[collection]
-    if name is None:
-        return list(client.paginate('/' + collection, fields=fields))
-    found = folders.resolve(client, collection, name, fields)
-    return [found] if found else []
-
-
-def objects_info(module, collection, what):
-    """For the _info modules of catalogs and delivery groups: all, or the one O(name) names."""
-    name = module.params['name']
-    if name is not None:
-        check_name(name, what + ' name')
-    return [snake(item) for item in list_objects(daas_client(module), collection, name)]
-
-
-# ---------------------------------------------------------------- machines
 
 def _catalog_machines(client, key, fields):
     """Machines of one catalog (id, full name or a plain name only one has), or None when there is none."""
@@ -378,53 +262,3 @@ def refresh_machines(client, ids, fields=POLL_FIELDS, workers=10):
     """Fresh copies of the machines with these ids, by id; a machine gone is left out."""
     found = client.parallel_map(lambda i: _get_machine(client, i, fields), list(ids), workers=workers)
     return dict((m['Id'], m) for m in found if isinstance(m, dict) and m.get('Id'))
-
-
-# ---------------------------------------------------------------- per-machine results
-
-def machine_result(machine, result, action=None, reason=None, message=None, transaction_id=None):
-    """One entry of a module's `machines` list, already snake_case."""
-    return {
-        'id': machine.get('Id'),
-        'name': machine.get('Name'),
-        'dns_name': machine.get('DnsName'),
-        'power_state': machine.get('PowerState'),
-        'session_count': session_count(machine),
-        'in_maintenance_mode': bool(machine.get('InMaintenanceMode')),
-        'action': action,
-        'result': result,
-        'reason': reason,
-        'message': message,
-        'transaction_id': transaction_id,
-    }
-
-
-def summarize(results):
-    summary = dict(changed=0, unchanged=0, skipped=0, failed=0, total=len(results))
-    for entry in results:
-        summary[entry['result']] += 1
-    return summary
-
-
-def failure_message(results, summary, noun='machines', label='name', limit=LISTED):
-    """'2 of 5 machines failed: A: why; B: why', naming at most `limit` of them."""
-    failed = [r for r in results if r['result'] == 'failed']
-    shown = failed[:limit]
-    text = '; '.join('%s: %s' % (r[label], r['message']) for r in shown)
-    if len(failed) > len(shown):
-        text += ' (and %d more)' % (len(failed) - len(shown))
-    return '%d of %d %s failed: %s' % (summary['failed'], summary['total'], noun, text)
-
-
-def exit_with_results(module, results, noun='machines', label='name', changed=None, limit=LISTED):
-    """Report per-item results and their summary: fail_json (same keys) when any failed.
-
-    `changed` defaults to whether any item changed.
-    """
-    summary = summarize(results)
-    if changed is None:
-        changed = summary['changed'] > 0
-    report = {'changed': changed, noun: results, 'summary': summary}
-    if summary['failed']:
-        module.fail_json(msg=failure_message(results, summary, noun, label, limit), **report)
-    module.exit_json(**report)

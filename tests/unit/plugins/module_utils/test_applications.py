@@ -1,23 +1,31 @@
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests for compare-and-patch, tags and applications: what is compared, what is sent."""
+"""Unit tests of plugins/module_utils/_applications.py."""
+
 from __future__ import annotations
 
 import pytest
 
-from werkzeug import Response as WResponse
-
-from ansible_collections.citrix.cloud.plugins.module_utils import _applications as apps
-from ansible_collections.citrix.cloud.plugins.module_utils import _desired_state as ds
-from ansible_collections.citrix.cloud.plugins.module_utils import _tags as tags
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient, CitrixCloudError
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
+from ansible_collections.citrix.cloud.plugins.module_utils import _applications as apps, _desired_state as ds
+
 
 CUSTOMER = "acme1234"
+
+
 SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+
+
 BASE = "/cvad/manage"
+
+
 GROUP = {"Id": "dg-1", "Name": "Desktops", "FullName": "Desktops"}
+
+
 ALICE = {"SamName": "DEMOLAB\\alice", "Sid": "S-1-5-21-1"}
+
+
 TAG = {"Id": "t-1", "Name": "Office"}
 
 
@@ -35,79 +43,12 @@ def app_model(**extra):
                  "IncludedUserFilterEnabled": True, "IncludedUsers": [ALICE]}, **extra)
 
 
-# ---------------------------------------------------------------- _desired_state
-
-def test_changes_compares_only_what_is_given():
-    before = {"description": None, "enabled": True, "delivery_groups": ["A", "b"], "visible": True}
-    assert ds.changes(before, {"description": ""}) == {}
-    assert ds.changes(before, {"delivery_groups": ["B", "a"]}) == {}
-    assert ds.changes(before, {"enabled": False, "visible": True}) == {"enabled": False}
-    assert ds.changes(before, {"delivery_groups": []}) == {"delivery_groups": []}
-    assert ds.changes({}, {"enabled": None}) == {}
-
-
-def test_resolve_all_names_every_missing_one():
-    known = {"a": {"Id": "1"}}
-    assert ds.resolve_all(["a"], known.get, "Thing(s)") == [{"Id": "1"}]
-    with pytest.raises(ValueError, match="Thing\\(s\\) not found: b, c. Nothing was changed."):
-        ds.resolve_all(["a", "b", "c"], known.get, "Thing(s)")
-
-
-def test_an_uncertain_create_is_settled_by_reading_not_by_resending():
-    sent = []
-
-    def send():
-        sent.append(1)
-        raise CitrixCloudError("lost", uncertain=True)
-
-    assert ds.create_settled(send, lambda: {"Id": "x"}) == {"Id": "x"}
-    with pytest.raises(CitrixCloudError):
-        ds.create_settled(send, lambda: None)
-
-    def refused():
-        raise CitrixCloudError("no", status=400)
-
-    with pytest.raises(CitrixCloudError):
-        ds.create_settled(refused, lambda: {"Id": "x"})
-    assert len(sent) == 2
-
-
 def test_get_object_reads_a_missing_object_as_none(httpserver, client):
     httpserver.expect_request(BASE + "/Tags/Nope").respond_with_json({"ErrorMessage": "Tag not found."}, status=404)
     httpserver.expect_request(BASE + "/Applications/Office|Notepad").respond_with_json(app_model())
     assert ds.get_object(client, "Tags", "Nope", "tag") is None
     assert apps.get_application(client, "Office\\Notepad")["Id"] == "a-1"
 
-
-# ---------------------------------------------------------------- _tags
-
-def test_tag_usage_and_selection():
-    tag = {"Id": "T-1", "Name": "Office", "NumMachines": 2, "NumApplications": 1, "NumUnknownObjects": 1}
-    assert tags.in_use(tag) == 4 and tags.in_use({"Id": "x"}) == 0
-    assert tags.select_tags([tag, {"Id": "t-2", "Name": "Lab"}], ["t-1"]) == [tag]
-    assert tags.view({"Name": "Office"}) == {"name": "Office", "description": ""}
-
-
-def test_a_tag_in_use_is_not_deleted_without_force(httpserver, client):
-    tag = {"Id": "t-1", "Name": "Office", "NumApplications": 3}
-    with pytest.raises(ValueError, match="applied to 3 object"):
-        tags.ensure_absent(client, tag, force=False, check_mode=False)
-    httpserver.expect_oneshot_request(BASE + "/Tags/t-1", method="DELETE", query_string="force=true") \
-        .respond_with_response(WResponse(status=204))
-    expected = (True, {"name": "Office", "description": ""})
-    assert tags.ensure_absent(client, tag, force=True, check_mode=False) == expected
-    assert tags.ensure_absent(client, None, force=False, check_mode=False) == (False, {})
-    httpserver.check_assertions()
-
-
-def test_tag_check_mode_plans_without_calls(client):
-    changed, before, after, tag = tags.ensure_present(client, None, "Lab", "Test", check_mode=True)
-    assert (changed, before, after) == (True, {}, {"name": "Lab", "description": "Test"})
-    assert tags.ensure_present(client, {"Id": "t", "Name": "Lab", "Description": "Test"}, "lab", "Test",
-                               check_mode=True)[0] is False
-
-
-# ---------------------------------------------------------------- _applications
 
 def test_names_and_paths():
     assert apps.split_path("Office\\Tools\\Calc") == ("Office\\Tools", "Calc")

@@ -12,7 +12,6 @@ import pytest
 
 from ansible_collections.citrix.cloud.plugins.module_utils._auth import jwt_expiry, parse_expires_in
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
-
 from ansible_collections.citrix.cloud.tests.unit.conftest import CLIENT_ID, SECRET, TOKEN_PATH, TokenEndpoint, json_response
 
 

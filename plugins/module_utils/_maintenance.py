@@ -9,8 +9,9 @@ Private to the collection; citrix_machine_maintenance is its caller.
 
 from __future__ import annotations
 
-from ansible_collections.citrix.cloud.plugins.module_utils import _daas as daas
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
+from ansible_collections.citrix.cloud.plugins.module_utils._names import path_segment
+from ansible_collections.citrix.cloud.plugins.module_utils._results import machine_result
 
 
 def wanted_body(machine, enabled):
@@ -33,7 +34,7 @@ def plan(machines, enabled):
 
 
 def _patch(client, entry):
-    path = '/Machines/' + daas.path_segment(entry['machine']['Id'], 'machine id')
+    path = '/Machines/' + path_segment(entry['machine']['Id'], 'machine id')
     try:
         resp = client.daas('PATCH', path, json=entry['body'], expected=(200, 202, 204))
     except CitrixCloudError as err:
@@ -57,8 +58,8 @@ def to_results(entries):
     out = []
     for entry in entries:
         result = 'changed' if entry['result'] == 'act' else entry['result']
-        item = daas.machine_result(entry['machine'], result, message=entry['message'],
-                                   transaction_id=entry['transaction_id'])
+        item = machine_result(entry['machine'], result, message=entry['message'],
+                              transaction_id=entry['transaction_id'])
         del item['action'], item['reason']  # no power action here
         # the service's own enum, as read; after a change it sets a new one, not known until re-read
         item['maintenance_mode_reason'] = entry['machine'].get('MaintenanceModeReason')
