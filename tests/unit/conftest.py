@@ -24,12 +24,23 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from ansible_collections.citrix.cloud.plugins.module_utils._auth import token_provider
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
+from ansible_collections.citrix.cloud.plugins.module_utils._module import refuse_empty
+from ansible_collections.citrix.cloud.plugins.module_utils._selection import MACHINE_SELECTORS
+from ansible_collections.citrix.cloud.plugins.module_utils._sessions import SESSION_SELECTORS
 
 CUSTOMER = 'acme1234'
 CLIENT_ID = 'c0ffee00-client-id'
 SECRET = 'S3cr3t-Client-Secret-Value=='
 SITE = '0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9'
 TOKEN_PATH = '/cctrustoauth2/%s/tokens/clients' % CUSTOMER
+BASE = '/cvad/manage'
+
+
+@pytest.fixture
+def client(httpserver):
+    """A client on httpserver for module_utils tests: site-scoped, no token, no sleeping."""
+    return CitrixCloudClient(Endpoints(CUSTOMER, api_url=httpserver.url_for('/')), auth=None, site_id=SITE,
+                             retries=2, sleep=lambda s: None)
 
 
 @pytest.fixture(autouse=True)
@@ -106,3 +117,25 @@ def answers(httpserver, path, responses, method=None):
     kwargs = {'method': method} if method else {}
     httpserver.expect_request(path, **kwargs).respond_with_handler(handler)
     return seen
+
+
+class FakeModule:
+    """What the DaaS module_utils use of CitrixCloudModule: params, client, exit/fail_json."""
+
+    def __init__(self, client, **params):
+        self.client = client
+        self.params = dict(dict.fromkeys(MACHINE_SELECTORS), site_id=None, customer_id=CUSTOMER)
+        self.params.update(dict.fromkeys(SESSION_SELECTORS), **params)
+        self.given = dict(params)  # as the task wrote them
+        self.exited = None
+
+    def refuse_empty(self, names, acting=True):
+        refuse_empty(self.given, names, acting)
+
+    def exit_json(self, **result):
+        self.exited = dict(result, failed=False)
+        raise SystemExit(0)
+
+    def fail_json(self, msg, **result):
+        self.exited = dict(result, failed=True, msg=msg)
+        raise SystemExit(1)

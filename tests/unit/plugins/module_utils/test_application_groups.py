@@ -3,24 +3,14 @@
 """Unit tests for application groups: what is compared, what is sent for members."""
 from __future__ import annotations
 
-import pytest
 
 from werkzeug import Response as WResponse
 
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
-from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
 from ansible_collections.citrix.cloud.plugins.module_utils import _application_groups as groups
 from ansible_collections.citrix.cloud.plugins.module_utils import _desired_state as ds
+from ansible_collections.citrix.cloud.tests.unit.conftest import BASE
 
-SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
-BASE = "/cvad/manage"
 DG = {"Id": "dg-1", "Name": "Desktops", "Priority": 2}
-
-
-@pytest.fixture
-def client(httpserver):
-    return CitrixCloudClient(Endpoints("acme1234", api_url=httpserver.url_for("/")), auth=None, site_id=SITE,
-                             retries=2, sleep=lambda s: None)
 
 
 def test_view_reads_either_spelling_of_the_user_filter_flag():

@@ -6,33 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
-from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
 from ansible_collections.citrix.cloud.plugins.module_utils import _applications as apps, _desired_state as ds
-
-
-CUSTOMER = "acme1234"
-
-
-SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
-
-
-BASE = "/cvad/manage"
+from ansible_collections.citrix.cloud.tests.unit.conftest import BASE
 
 
 GROUP = {"Id": "dg-1", "Name": "Desktops", "FullName": "Desktops"}
-
-
 ALICE = {"SamName": "DEMOLAB\\alice", "Sid": "S-1-5-21-1"}
-
-
 TAG = {"Id": "t-1", "Name": "Office"}
-
-
-@pytest.fixture
-def client(httpserver):
-    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
-    return CitrixCloudClient(endpoints, auth=None, site_id=SITE, retries=2, sleep=lambda s: None)
 
 
 def app_model(**extra):

@@ -20,25 +20,14 @@ from ansible_collections.citrix.cloud.plugins.module_utils._notifications import
     rfc3339_now,
     send_notification,
 )
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient, CitrixCloudError
-from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
 from ansible_collections.citrix.cloud.plugins.module_utils._module import snake
-
-
-CUSTOMER = "acme1234"
+from ansible_collections.citrix.cloud.tests.unit.conftest import CUSTOMER
 
 
 RL = {"id": "11111111-1111-4111-8111-111111111111", "name": "London DC", "internalOnly": False,
       "timeZone": "GMT Standard Time", "readOnly": False}
-
-
 NOTIFY_PATH = "/%s/notifications" % CUSTOMER
-
-
-@pytest.fixture
-def client(httpserver):
-    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
-    return CitrixCloudClient(endpoints, auth=None, retries=2, sleep=lambda s: None)
 
 
 def params(**kw):

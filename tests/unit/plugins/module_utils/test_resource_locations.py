@@ -22,24 +22,12 @@ from ansible_collections.citrix.cloud.plugins.module_utils._resource_locations i
     resource_location_changes,
     resource_location_update_body,
 )
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient, CitrixCloudError
-from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
-
-
-CUSTOMER = "acme1234"
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
 
 
 RL = {"id": "11111111-1111-4111-8111-111111111111", "name": "London DC", "internalOnly": False,
       "timeZone": "GMT Standard Time", "readOnly": False}
-
-
 RL_PATH = "/resourcelocations"
-
-
-@pytest.fixture
-def client(httpserver):
-    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
-    return CitrixCloudClient(endpoints, auth=None, retries=2, sleep=lambda s: None)
 
 
 def posted(httpserver, path):

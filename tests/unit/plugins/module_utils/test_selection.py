@@ -10,18 +10,17 @@ from werkzeug import Response as WResponse
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
-from ansible_collections.citrix.cloud.plugins.module_utils._module import refuse_empty
 from ansible_collections.citrix.cloud.plugins.module_utils._results import exit_with_results
 from ansible_collections.citrix.cloud.plugins.module_utils._selection import (
     filter_machines,
     MACHINE_FIELDS,
-    MACHINE_SELECTORS,
     POLL_FIELDS,
     select_machines,
     selected_machines,
 )
 from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _sessions as sessions
+from ansible_collections.citrix.cloud.tests.unit.conftest import BASE, CUSTOMER, FakeModule, SITE
 
 
 MACHINES = [
@@ -43,21 +42,6 @@ MACHINES = [
 ])
 def test_machine_filters(kwargs, expected):
     assert [m['Id'] for m in filter_machines(MACHINES, **kwargs)] == expected
-
-
-CUSTOMER = "acme1234"
-
-
-SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
-
-
-BASE = "/cvad/manage"
-
-
-@pytest.fixture
-def client(httpserver):
-    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
-    return CitrixCloudClient(endpoints, auth=None, site_id=SITE, retries=2, sleep=lambda s: None)
 
 
 def machine(i, catalog="cat-1", group="dg-1", name=None):
@@ -189,28 +173,6 @@ def test_no_request_leaves_its_path_segment(httpserver, client):
         with pytest.raises(ValueError):
             select_machines(client, catalog=bad)
     assert httpserver.log == []
-
-
-class FakeModule:
-    """What the _daas module helpers use of CitrixCloudModule: params, client, exit/fail_json."""
-
-    def __init__(self, client, **params):
-        self.client = client
-        self.params = dict(dict.fromkeys(MACHINE_SELECTORS), site_id=None, customer_id=CUSTOMER)
-        self.params.update(dict.fromkeys(sessions.SESSION_SELECTORS), **params)
-        self.given = dict(params)  # as the task wrote them
-        self.exited = None
-
-    def refuse_empty(self, names, acting=True):
-        refuse_empty(self.given, names, acting)
-
-    def exit_json(self, **result):
-        self.exited = dict(result, failed=False)
-        raise SystemExit(0)
-
-    def fail_json(self, msg, **result):
-        self.exited = dict(result, failed=True, msg=msg)
-        raise SystemExit(1)
 
 
 def test_selected_machines_checks_selects_and_filters(client, httpserver):

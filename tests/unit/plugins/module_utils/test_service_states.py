@@ -7,18 +7,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.citrix.cloud.plugins.module_utils._service_states import select_service_states, SERVICE_STATES, service_states, unique_names
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
-from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
 from ansible_collections.citrix.cloud.plugins.module_utils._module import snake
-
-
-CUSTOMER = "acme1234"
-
-
-@pytest.fixture
-def client(httpserver):
-    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
-    return CitrixCloudClient(endpoints, auth=None, retries=2, sleep=lambda s: None)
+from ansible_collections.citrix.cloud.tests.unit.conftest import CUSTOMER
 
 
 STATES = [

@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 import pytest
 
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
-from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
 from ansible_collections.citrix.cloud.plugins.module_utils import _sessions as sessions
+from ansible_collections.citrix.cloud.tests.unit.conftest import BASE
 
 
 SESSIONS = [
@@ -59,21 +58,6 @@ def test_calls_put_the_message_first_and_message_mode_sends_only_it():
 def test_message_body_uses_the_schema_field_names():
     assert sessions.message_body({'title': 'T', 'text': 'X', 'style': None}) == {
         'Title': 'T', 'Text': 'X', 'Style': 'Information'}
-
-
-CUSTOMER = "acme1234"
-
-
-SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
-
-
-BASE = "/cvad/manage"
-
-
-@pytest.fixture
-def client(httpserver):
-    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
-    return CitrixCloudClient(endpoints, auth=None, site_id=SITE, retries=2, sleep=lambda s: None)
 
 
 def machine(i, catalog="cat-1", group="dg-1", name=None):

@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
 from ansible_collections.citrix.cloud.plugins.module_utils._site import pick_site, sites_from_me, use_site
+from ansible_collections.citrix.cloud.tests.unit.conftest import BASE, CUSTOMER, SITE
 
 
 ME = {'Customers': [
@@ -34,21 +35,6 @@ def test_no_site_fails_saying_so():
 
 def test_sites_of_every_customer_when_me_does_not_name_ours():
     assert [s['Id'] for s in sites_from_me(ME, 'unknown')] == ['site-1', 'site-2', 'site-3']
-
-
-CUSTOMER = "acme1234"
-
-
-SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
-
-
-BASE = "/cvad/manage"
-
-
-@pytest.fixture
-def client(httpserver):
-    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
-    return CitrixCloudClient(endpoints, auth=None, site_id=SITE, retries=2, sleep=lambda s: None)
 
 
 def requests_to(httpserver, path):

@@ -7,24 +7,8 @@ from __future__ import annotations
 import pytest
 from werkzeug import Response as WResponse
 
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
-from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
 from ansible_collections.citrix.cloud.plugins.module_utils import _tags as tags
-
-
-CUSTOMER = "acme1234"
-
-
-SITE = "0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
-
-
-BASE = "/cvad/manage"
-
-
-@pytest.fixture
-def client(httpserver):
-    endpoints = Endpoints(CUSTOMER, api_url=httpserver.url_for("/"))
-    return CitrixCloudClient(endpoints, auth=None, site_id=SITE, retries=2, sleep=lambda s: None)
+from ansible_collections.citrix.cloud.tests.unit.conftest import BASE
 
 
 def test_tag_usage_and_selection():
