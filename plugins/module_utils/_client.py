@@ -147,6 +147,17 @@ def is_missing(err):
     return missing_object(err.status, err.message)
 
 
+def daas_get_or_none(client, path, params=None):
+    """GET a DaaS object: its body, or None when the service says it does not exist (404, 204)."""
+    try:
+        resp = client.daas('GET', path, params=params, expected=(200, 204))
+    except CitrixCloudError as err:
+        if is_missing(err):
+            return None
+        raise
+    return resp.body or None
+
+
 def list_items(body):
     """The items of a list answer: the body itself when a list, else `Items` or `items` (absent/null = none)."""
     if isinstance(body, list):

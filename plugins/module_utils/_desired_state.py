@@ -11,21 +11,14 @@ Private to the collection.
 
 from __future__ import annotations
 
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, daas_get_or_none
 from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name, path_segment
 
 
 def get_object(client, collection, name_or_id, what, params=None):
     """GET /{collection}/{name_or_id} -> the object, or None when the service says it does not exist."""
     check_name(name_or_id, what)
-    try:
-        resp = client.daas('GET', '/%s/%s' % (collection, path_segment(name_or_id, what)),
-                           params=params, expected=(200, 204))
-    except CitrixCloudError as err:
-        if is_missing(err):
-            return None
-        raise
-    return resp.body or None
+    return daas_get_or_none(client, '/%s/%s' % (collection, path_segment(name_or_id, what)), params)
 
 
 def resolve_all(names, lookup, what):

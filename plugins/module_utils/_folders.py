@@ -12,7 +12,7 @@ object has it. Private to the collection.
 
 from __future__ import annotations
 
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing
+from ansible_collections.citrix.cloud.plugins.module_utils._client import daas_get_or_none
 from ansible_collections.citrix.cloud.plugins.module_utils._names import path_segment
 
 # What the *_info modules return (their RETURN docs), asked for by name: several are not in the
@@ -41,14 +41,7 @@ def _segment(value, collection):
 def get_by_key(client, collection, key, fields=None):
     """The object `key` (an id or a full name) names, or None when the service has none."""
     path = '/%s/%s' % (collection, _segment(key, collection))
-    params = {'fields': ','.join(fields)} if fields else None
-    try:
-        resp = client.daas('GET', path, params=params, expected=(200, 204))
-    except CitrixCloudError as err:
-        if is_missing(err):
-            return None
-        raise
-    return resp.body or None
+    return daas_get_or_none(client, path, {'fields': ','.join(fields)} if fields else None)
 
 
 def by_plain_name(client, collection, name):

@@ -111,6 +111,7 @@ notes:
   - Only installed applications (C(HostedOnDesktop)) are created; other kinds can be updated or deleted.
 seealso:
   - module: citrix.cloud.citrix_application_info
+  - module: citrix.cloud.citrix_application_group
   - module: citrix.cloud.citrix_tag
 """
 

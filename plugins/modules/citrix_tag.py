@@ -54,6 +54,7 @@ attributes:
 seealso:
   - module: citrix.cloud.citrix_tag_info
   - module: citrix.cloud.citrix_application
+  - module: citrix.cloud.citrix_machine
 """
 
 EXAMPLES = r"""

@@ -307,34 +307,27 @@ def priority_refs(world, items):
     return out
 
 
-def app_group_ids(world, names):
+def _ids(world, names, find, what, error):
+    """The ids of the objects `names` name; 400 for the first one that does not exist."""
     ids = []
     for name in names:
-        group = find_app_group(world, name)
-        if group is None:
-            raise daas_error(400, f"Application group {name!r} not found.", "ApplicationGroupNotFound")
-        ids.append(group.id)
+        found = find(world, name)
+        if found is None:
+            raise daas_error(400, f"{what} {name!r} not found.", error)
+        ids.append(found.id)
     return ids
+
+
+def app_group_ids(world, names):
+    return _ids(world, names, find_app_group, "Application group", "ApplicationGroupNotFound")
 
 
 def application_ids(world, names):
-    ids = []
-    for name in names:
-        app = find_application(world, name)
-        if app is None:
-            raise daas_error(400, f"Application {name!r} not found.", "ApplicationNotFound")
-        ids.append(app.id)
-    return ids
+    return _ids(world, names, find_application, "Application", "ApplicationNotFound")
 
 
 def tag_ids(world, names):
-    ids = []
-    for name in names:
-        tag = find_tag(world, name)
-        if tag is None:
-            raise daas_error(400, f"Tag {name!r} not found.", "TagNotFound")
-        ids.append(tag.id)
-    return ids
+    return _ids(world, names, find_tag, "Tag", "TagNotFound")
 
 
 # -- tags -----------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from ansible_collections.citrix.cloud.plugins.module_utils import _client
 from ansible_collections.citrix.cloud.plugins.module_utils._client import (
     CitrixCloudError,
+    daas_get_or_none,
     backoff_delay,
     retry_after,
 )
@@ -501,3 +502,22 @@ def test_530_says_the_site_is_frozen_or_being_restored_and_is_sent_once(
         make_client().daas(method, '/Machines/m1/$start')
     assert 'failed with 530' in str(err.value) and 'frozen or being restored' in str(err.value)
     assert len(seen) == 1
+
+
+@pytest.mark.parametrize('status, body, expected', [
+    (200, {'Id': 'x'}, {'Id': 'x'}),
+    (204, None, None),
+    (404, {'ErrorMessage': 'Machine not found'}, None),
+])
+def test_daas_get_or_none_reads_an_object_or_its_absence(httpserver, make_client, status, body, expected):
+    path = '/cvad/manage/Machines/x'
+    httpserver.expect_request(path).respond_with_response(json_response(body or {}, status=status))
+    assert daas_get_or_none(make_client(access_token='t0k'), '/Machines/x') == expected
+
+
+def test_daas_get_or_none_raises_what_is_not_absence(httpserver, make_client):
+    httpserver.expect_request('/cvad/manage/Machines/x').respond_with_response(
+        json_response({'ErrorMessage': 'Access denied'}, status=403))
+    with pytest.raises(CitrixCloudError) as err:
+        daas_get_or_none(make_client(access_token='t0k'), '/Machines/x')
+    assert err.value.status == 403
