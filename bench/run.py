@@ -1,13 +1,24 @@
 # Copyright: Contributors to the citrix.cloud project
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Time playbooks/reboot_idle.yml against the tutorial's algorithm; write bench/RESULTS.md.
+"""Time playbooks/reboot_idle.yml against the tutorial's algorithm and against its floor; write bench/RESULTS.md.
 
-`make bench` runs it (about 3 minutes). One simulator (1000 machines in catalog "Scale",
-50 ms per request), reset to the same world before every run; each run gets a fresh token
-cache, so each pays for its own token. The figures come from the simulator's /_sim/stats.
+`make bench` runs it (about 8 minutes). Three parts, each against its own simulator, reset to
+the same world before every run; each run gets a fresh token cache, so each pays for its own
+token. Requests and tokens are the simulator's own counts (/_sim/stats).
+
+- tutorial: 1,000 machines in catalog "Scale", 50 ms per request: the playbook (both
+  transports, with and without faults) against the tutorial's algorithm (bench/tutorial.py).
+- scale: 10,000 machines, 50 ms: the playbook against its floor (bench/floor.py), measured in
+  the same run: a playbook of its shape whose tasks do nothing, plus the requests that must
+  follow one another.
+- memory: citrix_machine_info over the 10,000 machines: the module process's peak RSS.
+
+    bench/run.py                      # all three, writes bench/RESULTS.md
+    bench/run.py --only scale,memory  # some parts, printed only
 """
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
 import os
@@ -21,13 +32,22 @@ from pathlib import Path
 
 from citrix_cloud_sim.testing import start_simulator
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "build" / "collections"))  # to read the default transport
-from ansible_collections.citrix.cloud.plugins.module_utils._power_transport import DEFAULT_TRANSPORT  # noqa: E402  pylint: disable=wrong-import-position
+import floor  # bench/floor.py, beside this file
 
-SIM_ARGS = ["--machines", "1000", "--latency-ms", "50"]
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "build" / "collections"))  # to read the default transport and the fields listed
+from ansible_collections.citrix.cloud.plugins.module_utils._power_transport import DEFAULT_TRANSPORT  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.citrix.cloud.plugins.module_utils._selection import MACHINE_FIELDS  # noqa: E402  pylint: disable=wrong-import-position
+
+# How long each async job (a $batch?async=true) takes in the simulator, from its arrival to its
+# end: the simulator's default, stated here. Citrix documents no duration; its own client polls a
+# job every 10 s. The figures below are only as real as this number.
+JOB_SECONDS = 1.0
+SIM_ARGS = ["--machines", "1000", "--latency-ms", "50", "--job-seconds", str(JOB_SECONDS)]
+SCALE_ARGS = ["--machines", "10000", "--latency-ms", "50", "--job-seconds", str(JOB_SECONDS)]
 CATALOG = "Scale"
 REPEATS = 5  # runs per playbook variant without faults (median kept); the ~40 s tutorial runs once
+PARALLELISM = 10  # the module's default, which reboot_idle.yml keeps
 BIN = Path(sys.executable).parent
 PLAYBOOK = [str(BIN / "ansible-playbook"), str(REPO / "playbooks" / "reboot_idle.yml"),
             "-e", json.dumps({"catalog": CATALOG})]
@@ -72,22 +92,32 @@ def due_for_reboot(state):
             and "Restart" in m["SupportedPowerActions"] and not m.get("PowerActionPending")}
 
 
-def measure(sim, command, faults, workdir):
-    sim.reset()
-    if faults:
-        sim.set_faults(**faults)
-    due = due_for_reboot(sim.state())
+def run_env(sim, workdir):
     env = dict(os.environ, **sim.env())
     env.pop("CITRIX_SITE_ID")  # both find the site through /me, as against a real tenant
     env["CITRIX_TOKEN_CACHE_DIR"] = tempfile.mkdtemp(dir=workdir)  # no token from an earlier run
     env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(REPO / "build" / "collections"))
     env.setdefault("ANSIBLE_CONFIG", str(REPO / "tests" / "ansible.cfg"))
+    return env
+
+
+def timed(command, env):
+    """(wall seconds, completed process)."""
     start = time.monotonic()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=300)
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False, timeout=600)
     wall = time.monotonic() - start
-    stats = sim.stats()
     if proc.returncode != 0:  # recorded, not hidden: the table says the run failed
         print(f"{command} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}", file=sys.stderr)
+    return wall, proc
+
+
+def measure(sim, command, faults, workdir):
+    sim.reset()
+    if faults:
+        sim.set_faults(**faults)
+    due = due_for_reboot(sim.state())
+    wall, proc = timed(command, run_env(sim, workdir))
+    stats = sim.stats()
     actions = stats["power_actions"]
     return {"wall": wall, "rc": proc.returncode, "requests": stats["requests"], "tokens": stats["tokens_issued"],
             "reboots": sum(len(a) for a in actions.values()), "due": len(due),
@@ -95,9 +125,9 @@ def measure(sim, command, faults, workdir):
             "in_flight": stats["max_in_flight"]}
 
 
-def main():
-    rows, load_before = {}, os.getloadavg()[0]
-    with start_simulator(SIM_ARGS) as sim, tempfile.TemporaryDirectory() as workdir:
+def tutorial_part(workdir):
+    rows = {}
+    with start_simulator(SIM_ARGS) as sim:
         for key, name, command, faults in RUNS:
             repeats = 1 if key == "tutorial" or faults else REPEATS
             runs = [measure(sim, command, faults, workdir) for _run in range(repeats)]
@@ -107,7 +137,110 @@ def main():
             print(f"{name}: {rows[key]['wall']:.1f} s, {rows[key]['requests']} requests, "
                   f"{rows[key]['tokens']} token(s), {rows[key]['reboots']} reboots of {rows[key]['due']} due",
                   flush=True)
-    write_results(rows, (load_before, os.getloadavg()[0]))
+    return rows
+
+
+def scale_part(workdir):
+    """reboot_idle.yml over 10,000 machines against its floor, all in one run, interleaved."""
+    floor_playbook = [str(BIN / "ansible-playbook"), str(floor.write_floor_playbook(Path(workdir) / "floor")),
+                      "-e", json.dumps({"catalog": CATALOG})]
+    runs = {"playbook": [], "floor_playbook": [], "round_trips": []}
+    with start_simulator(SCALE_ARGS) as sim:
+        for _run in range(REPEATS):
+            runs["playbook"].append(measure(sim, PLAYBOOK, None, workdir))
+            sim.reset()
+            wall, proc = timed(floor_playbook, run_env(sim, workdir))
+            runs["floor_playbook"].append({"wall": wall, "rc": proc.returncode})
+            sim.reset()
+            trips = floor.round_trips(sim.info, CATALOG, MACHINE_FIELDS, JOB_SECONDS, PARALLELISM)
+            stats = sim.stats()
+            trips.update(requests=stats["requests"], reboots=sum(len(a) for a in stats["power_actions"].values()))
+            runs["round_trips"].append(trips)
+            print(f"10,000 machines: playbook {runs['playbook'][-1]['wall']:.1f} s, floor playbook "
+                  f"{runs['floor_playbook'][-1]['wall']:.1f} s, round trips {trips['wall']:.1f} s "
+                  f"({trips['requests']} requests, {trips['pages']} pages, {trips['batches']} batches)", flush=True)
+    out = {key: dict(values[0], walls=[r["wall"] for r in values], wall=statistics.median(r["wall"] for r in values),
+                     rc=max(r.get("rc", 0) for r in values))
+           for key, values in runs.items()}
+    out["playbook"]["exact"] = all(r["exact"] for r in runs["playbook"])
+    out["floor"] = out["floor_playbook"]["wall"] + out["round_trips"]["wall"]
+    return out
+
+
+RSS_WRAPPER = """#!{python}
+# The module's interpreter for the memory part: runs the module with the real Python and
+# appends the module process's peak RSS (KiB, getrusage of the child) to $CITRIX_BENCH_RSS.
+import os, resource, subprocess, sys
+code = subprocess.call([{python!r}] + sys.argv[1:])
+with open(os.environ['CITRIX_BENCH_RSS'], 'a') as out:
+    out.write('%d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(code)
+"""
+INFO_PLAYBOOK = """- name: Every machine of a catalog
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: List them
+      citrix.cloud.citrix_machine_info:
+        catalog: "{{ catalog }}"
+      register: listed
+    - name: Count them
+      ansible.builtin.assert:
+        that: listed.machines | length == 10000
+        quiet: true
+"""
+
+
+def memory_part(workdir):
+    """citrix_machine_info over the 10,000 machines: peak RSS of the module process, as Ansible runs it."""
+    folder = Path(workdir) / "memory"
+    folder.mkdir()
+    wrapper = folder / "python"
+    wrapper.write_text(RSS_WRAPPER.format(python=sys.executable), encoding="utf-8")
+    wrapper.chmod(0o755)
+    (folder / "info.yml").write_text(INFO_PLAYBOOK, encoding="utf-8")
+    command = [str(BIN / "ansible-playbook"), str(folder / "info.yml"),
+               "-e", json.dumps({"catalog": CATALOG, "ansible_python_interpreter": str(wrapper)})]
+    runs = []
+    with start_simulator(SCALE_ARGS) as sim:
+        for index in range(3):
+            sim.reset()
+            env = run_env(sim, workdir)
+            env["CITRIX_BENCH_RSS"] = str(folder / f"rss{index}")
+            wall, proc = timed(command, env)
+            peak = max(int(line) for line in (folder / f"rss{index}").read_text(encoding="utf-8").split())
+            runs.append({"wall": wall, "rss_mb": peak / 1024.0, "rc": proc.returncode,
+                         "requests": sim.stats()["requests"]})
+            print(f"citrix_machine_info, 10,000 machines: {wall:.1f} s, peak RSS {peak / 1024.0:.0f} MB", flush=True)
+    return dict(runs[0], walls=[r["wall"] for r in runs], wall=statistics.median(r["wall"] for r in runs),
+                rss=[r["rss_mb"] for r in runs], rss_mb=max(r["rss_mb"] for r in runs), rc=max(r["rc"] for r in runs))
+
+
+PARTS = {"tutorial": tutorial_part, "scale": scale_part, "memory": memory_part}
+
+
+def main():
+    global REPEATS  # pylint: disable=global-statement
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--only", help="comma-separated parts (%s); prints, does not write RESULTS.md" % ", ".join(PARTS))
+    parser.add_argument("--repeats", type=int, help="runs per variant (default %d); prints, does not write RESULTS.md" % REPEATS)
+    args = parser.parse_args()
+    if args.repeats:
+        REPEATS = args.repeats
+    wanted = args.only.split(",") if args.only else list(PARTS)
+    results, load_before = {}, os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as workdir:
+        for part in wanted:
+            results[part] = PARTS[part](workdir)
+    load = (load_before, os.getloadavg()[0])
+    print(f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end")
+    if "scale" in results:
+        scale = results["scale"]
+        print(f"10,000 machines: {scale['playbook']['wall']:.1f} s against a floor of {scale['floor']:.1f} s "
+              f"({scale['floor_playbook']['wall']:.1f} + {scale['round_trips']['wall']:.1f}): "
+              f"{scale['playbook']['wall'] / scale['floor']:.2f}x")
+    if not args.only and not args.repeats:
+        write_results(results, load)
 
 
 def choice_section(rows):
@@ -117,7 +250,7 @@ def choice_section(rows):
     faster = all(rows[DEFAULT_TRANSPORT + s]["wall"] <= rows[other + s]["wall"] for s in ("", "_faults", "_drops"))
     safe = all(rows[DEFAULT_TRANSPORT + s]["exact"] for s in ("", "_faults", "_drops"))
     return [
-        "## `$batch` or parallel single calls",
+        "### `$batch` or parallel single calls",
         "",
         f"Without faults `$batch` took {bat['wall']:.1f} s ({bat['requests']} requests) and parallel "
         f"single calls {par['wall']:.1f} s ({par['requests']} requests). Under the issue's fault mix "
@@ -130,46 +263,30 @@ def choice_section(rows):
         "",
         f"**The default is `{DEFAULT_TRANSPORT}`**: {'the faster in every row above' if faster else 'see the rows above'}"
         f"{', and each due machine was rebooted exactly once in each of its runs' if safe else ''}. "
-        "Both transports keep a reboot to at most one per machine under the issue's faults: here, and in "
-        "`tests/integration/test_daas_modules.py::test_300_machines_under_faults_each_due_machine_rebooted_exactly_once`, "
-        "run for each transport. A task picks one with the module's `transport: batch|parallel` "
-        "(`-e power_transport=...` for this playbook); with `batch`, `parallelism` counts batches in flight, "
-        "100 machines each.",
+        "A task picks one with the module's `transport: batch|parallel` (`-e power_transport=...` for this "
+        "playbook); with `batch`, `parallelism` counts batches in flight (a batch is in flight until its "
+        "job ends), 100 machines each.",
         "",
-        "What keeps `$batch` safe: the service authenticates each item by its own headers, so every item "
-        "carries its own `Authorization` (as Citrix's Terraform provider does; the simulator answers an item "
-        "without one 401), `Citrix-CustomerId` and `Citrix-InstanceId`. An item refused 401 (the token expired "
-        "meanwhile) was not acted on: it is sent again once, with a fresh token. An item answered 429 is sent "
-        "again singly. A batch whose answer is lost puts its up to 100 machines in doubt: they are re-read "
-        "together, `parallelism` at a time, 0.2 s and then 2 s later, and only those that show no sign of the "
-        "reboot are sent again, singly.",
-        "",
-        "Not measured here: the simulator answers a batch of 100 in the same 50 ms as a single call; how "
-        "long the real service takes over 100 items is unknown. A batch that outlasts the task's `timeout` "
-        "is handled like a lost answer (re-read, then only what did not arrive is sent again), so a slow "
-        "service costs time, never a second reboot.",
+        "What keeps `$batch` safe: it is sent as Citrix's own client sends it, `$batch?async=true`, then "
+        "the job, then the job's results, each item carrying its own `Authorization`. An item refused "
+        "401 or 429 was not acted on and goes in the next batch; an answer that is lost, late or a 5xx "
+        "is settled by evidence (the job's results, the machine's `PowerActionPending` and power state) "
+        "and never by sending the action again. A lost answer costs time (the rows with lost answers), "
+        "never a second reboot.",
         "",
     ]
 
 
-def write_results(rows, load):
+def tutorial_section(rows):
     tut, par, bat = rows["tutorial"], rows["parallel"], rows["batch"]
     default, other = (bat, par) if DEFAULT_TRANSPORT == "batch" else (par, bat)
-    ansible = subprocess.run([str(BIN / "ansible"), "--version"], capture_output=True, text=True,
-                             check=False).stdout.splitlines()[0]
     out = [
-        "# Benchmark: reboot_idle.yml against the tutorial's algorithm",
+        "## 1,000 machines: reboot_idle.yml against the tutorial's algorithm",
         "",
-        f"Measured {datetime.date.today().isoformat()} on a machine with {os.cpu_count()} CPUs (nproc), "
-        f"Python {platform.python_version()}, {ansible}; load average {load[0]:.1f} at the start and "
-        f"{load[1]:.1f} at the end{' (other work shared the CPUs)' if load[0] > 1.5 else ''}.",
-        "",
-        "Command: `make bench` (that is, `.venv/bin/python bench/run.py`). The simulator runs with "
-        f"`{' '.join(SIM_ARGS)}`: catalog `{CATALOG}` of 1000 machines, 50 ms added to every request, "
-        "reset to the same world before each run; each run starts with an empty token cache. Requests, "
-        "tokens and reboots are the simulator's own counts (`/_sim/stats`). The playbook runs as shipped: "
-        "it also prints one line per machine and sends the admins a notification. Wall times without "
-        f"faults are the median of {REPEATS} runs (all {REPEATS} in brackets).",
+        f"The simulator runs with `{' '.join(SIM_ARGS)}`: catalog `{CATALOG}` of 1000 machines, 50 ms "
+        f"added to every request, each async job {JOB_SECONDS:g} s from its arrival to its end. The "
+        "playbook runs as shipped: it also prints one line per machine and sends the admins a "
+        f"notification. Wall times without faults are the median of {REPEATS} runs (all {REPEATS} in brackets).",
         "",
         "| run | wall time | requests | tokens | reboots / due | each due machine exactly once | most requests at once | exit status |",
         "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
@@ -180,19 +297,19 @@ def write_results(rows, load):
                    f"{row['reboots']} / {row['due']} | {'yes' if row['exact'] else 'NO'} | {row['in_flight']} | {row['rc']} |")
     out += [
         "",
-        f"**Ratio: the playbook with its default settings ({DEFAULT_TRANSPORT}) is "
+        f"**Ratio: the playbook as shipped ({DEFAULT_TRANSPORT}, with the notification) is "
         f"{tut['wall'] / default['wall']:.1f}x faster than the tutorial's algorithm**; with the other "
         f"transport, {tut['wall'] / other['wall']:.1f}x. Doing only the tutorial's work (the same reboots "
         f"and lines, without the admins' notification the tutorial does not send), "
-        f"{tut['wall'] / rows['batch_no_notify']['wall']:.1f}x. Goal: 10x.",
+        f"{tut['wall'] / rows['batch_no_notify']['wall']:.1f}x. Goal: 15x.",
         "",
         "Where the time goes: the tutorial sends one request at a time, and sends a `$reboot` to the "
         "machines that are not power managed too (each answers 400). The playbook lists the catalog "
         "1000 machines a page with only the fields it needs, skips busy and unmanaged machines before "
-        "any call and sends the reboots in parallel or in batches. Most of the playbook's time is "
-        "Ansible's own, whatever the catalog's size: about 0.9 s for `ansible-playbook` to start, and "
-        "0.5 to 0.8 s per module task to package and start the module (the notification module's own "
-        "work is 0.4 s, its task about 1 s).",
+        "any call and sends the reboots in batches of 100, `parallelism` batches at a time. Each batch "
+        f"is an async job of {JOB_SECONDS:g} s that the module waits for, since only its results tell which "
+        "reboots the service took. The rest is Ansible's own: starting `ansible-playbook` and each module "
+        "(see the floor below).",
         "",
         *choice_section(rows),
         f"Parallelism 25 took {rows['parallel25']['wall']:.1f} s against {par['wall']:.1f} s for 10 "
@@ -201,9 +318,90 @@ def write_results(rows, load):
         "more parallel calls mostly add load on the API's rate limits.",
         "",
     ]
+    return out
+
+
+def scale_section(scale):
+    play, fplay, trips = scale["playbook"], scale["floor_playbook"], scale["round_trips"]
+
+    def walls(row):
+        return ", ".join(f"{w:.1f}" for w in row["walls"])
+    waves = -(-trips["batches"] // PARALLELISM)
+    return [
+        "## 10,000 machines: reboot_idle.yml against its floor",
+        "",
+        f"The simulator runs with `{' '.join(SCALE_ARGS)}`. The floor is measured in the same run, "
+        f"interleaved with the playbook's runs (medians of {REPEATS}, all in brackets), and is the sum of:",
+        "",
+        "- **Ansible's own cost**: a playbook of reboot_idle.yml's shape (the same four tasks; its two "
+        "module tasks run a module that starts, reads its options, imports `requests` and exits, without a "
+        "call; the print task prints nothing): `bench/floor.py`, `write_floor_playbook`.",
+        "- **The requests that must follow one another**, made by the simplest client that does the same "
+        f"work (`bench/floor.py`, `round_trips`): the token, `/me`, the catalog's {trips['pages']} "
+        "pages one after the other (each needs the last one's `ContinuationToken`), the "
+        f"{trips['batches']} `$batch?async=true` requests {PARALLELISM} at a time ({waves} waves, as the module's "
+        "default `parallelism` sends them), each job read once, at the very moment it ends (an oracle: a "
+        "real client must poll, and so pays something more), then its results, then the notification: "
+        f"{trips['requests']} requests. It plans, checks and reports nothing.",
+        "",
+        "| run | wall time | requests | tokens | reboots / due | each due machine exactly once | exit status |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
+        f"| reboot_idle.yml as shipped | {play['wall']:.1f} s ({walls(play)}) | {play['requests']} | {play['tokens']} | "
+        f"{play['reboots']} / {play['due']} | {'yes' if play['exact'] else 'NO'} | {play['rc']} |",
+        f"| floor: the same shape, tasks doing nothing | {fplay['wall']:.1f} s ({walls(fplay)}) | 0 | 0 | | | {fplay['rc']} |",
+        f"| floor: the requests that must follow one another | {trips['wall']:.1f} s ({walls(trips)}) | "
+        f"{trips['requests']} | 1 | {trips['reboots']} / {play['due']} | | |",
+        f"| **floor** (the sum) | **{scale['floor']:.1f} s** | | | | | |",
+        "",
+        f"**Ratio: the playbook takes {play['wall'] / scale['floor']:.2f}x its floor** (goal: within 1.5x).",
+        "",
+    ]
+
+
+def memory_section(memory):
+    return [
+        "## citrix_machine_info over 10,000 machines: peak memory",
+        "",
+        f"One task, `citrix.cloud.citrix_machine_info` with `catalog: {CATALOG}`, against the 10,000-machine "
+        "simulator; the module's interpreter is a wrapper that runs the real Python and records the peak "
+        "resident set size of that process (`getrusage` of the child: the module process itself, as "
+        "Ansible runs it). Three runs.",
+        "",
+        "| measure | figure |",
+        "| --- | ---: |",
+        f"| peak RSS of the module process | **{memory['rss_mb']:.0f} MB** ({', '.join(f'{r:.0f}' for r in memory['rss'])}) |",
+        f"| wall time of the playbook | {memory['wall']:.1f} s ({', '.join(f'{w:.1f}' for w in memory['walls'])}) |",
+        f"| requests | {memory['requests']} |",
+        "",
+        "Goal: under 150 MB.",
+        "",
+    ]
+
+
+def write_results(results, load):
+    ansible = subprocess.run([str(BIN / "ansible"), "--version"], capture_output=True, text=True,
+                             check=False).stdout.splitlines()[0]
+    out = [
+        "# Benchmarks: reboot_idle.yml against the tutorial's algorithm and against its floor; memory",
+        "",
+        f"Measured {datetime.date.today().isoformat()} on a machine with {os.cpu_count()} CPUs (nproc), "
+        f"Python {platform.python_version()}, {ansible}; load average {load[0]:.1f} at the start and "
+        f"{load[1]:.1f} at the end{' (other work shared the CPUs)' if max(load) > 1.5 else ''}.",
+        "",
+        "Command: `make bench` (that is, `.venv/bin/python bench/run.py`). Each part runs against its own "
+        "simulator, reset to the same world before each run; each run starts with an empty token cache, so "
+        "it pays for its own token. Requests, tokens and reboots are the simulator's own counts "
+        f"(`/_sim/stats`). Every async job takes {JOB_SECONDS:g} s in the simulator (`--job-seconds`, its "
+        "default): Citrix documents no duration for a `$batch` job, and its own client polls jobs every "
+        "10 s, so jobs on the real service may well take longer; then every figure here grows by the "
+        "same wait, the playbook's and its floor's alike.",
+        "",
+        *tutorial_section(results["tutorial"]),
+        *scale_section(results["scale"]),
+        *memory_section(results["memory"]),
+    ]
     (REPO / "bench" / "RESULTS.md").write_text("\n".join(out), encoding="utf-8")
-    print(f"ratio {tut['wall'] / default['wall']:.1f}x (default), {tut['wall'] / other['wall']:.1f}x (other); "
-          "wrote bench/RESULTS.md")
+    print("wrote bench/RESULTS.md")
 
 
 if __name__ == "__main__":
