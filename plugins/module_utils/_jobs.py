@@ -17,6 +17,8 @@ DONE = ('Complete', 'CompleteWithWarning', 'NonTerminatingError')
 ENDED = DONE + ('Failed', 'Canceled')
 # How long a job may take before it is given up on (and cancelled). Citrix's client waits as long.
 JOB_LIFE = 600.0
+# Never poll a job again sooner than this, whatever its progress suggests.
+SOONEST = 0.1
 
 
 def job_id(location):
@@ -37,6 +39,29 @@ def intervals(first=0.5, factor=1.5, longest=10.0):
         delay = min(delay * factor, longest)
 
 
+def time_left(job, elapsed):
+    """Seconds until `job` should end, from its OverallProgressPercent after `elapsed` s; None if it cannot tell.
+
+    A job that reports progress (the field is documented, and null where a job does not report
+    it) and has made some is expected to go on at the pace it went so far.
+    """
+    percent = (job or {}).get('OverallProgressPercent')
+    if job is None or job.get('Status') in ENDED or isinstance(percent, bool) or not isinstance(percent, int):
+        return None
+    if not 0 < percent < 100 or elapsed <= 0:
+        return None
+    return elapsed * (100 - percent) / percent
+
+
+def next_delay(scheduled, jobs_left, elapsed):
+    """The sleep before the next round of polls: the schedule's, or sooner where the pending jobs'
+    progress says the first of them ends sooner; never less than SOONEST."""
+    estimates = [left for left in (time_left(job, elapsed) for job in jobs_left) if left is not None]
+    if not estimates:
+        return scheduled
+    return max(SOONEST, min(scheduled, min(estimates)))
+
+
 def _get_job(client, jid):
     try:
         return client.daas('GET', '/Jobs/%s' % jid).body or {}
@@ -47,16 +72,19 @@ def _get_job(client, jid):
 def poll(client, ids, life=JOB_LIFE, parallelism=10, first=0.5):
     """Poll each job until it ends or `life` seconds pass; {id: last job body, or None if never read}.
 
-    At most `parallelism` requests at once.
+    At most `parallelism` requests at once. The sleeps grow (`intervals`); a job whose progress
+    says it ends sooner is asked then (`next_delay`), so a short job costs no long wait.
     """
     last = dict((jid, None) for jid in ids)
-    deadline = client.clock() + life
+    started = client.clock()
+    deadline = started + life
     for delay in intervals(first):
         pending = [j for j, body in last.items() if (body or {}).get('Status') not in ENDED]
-        remaining = deadline - client.clock()
+        now = client.clock()
+        remaining = deadline - now
         if not pending or remaining <= 0:
             return last
-        client.sleep(min(delay, remaining))
+        client.sleep(min(next_delay(delay, [last[j] for j in pending], now - started), remaining))
         for jid, body in zip(pending, client.parallel_map(lambda j: _get_job(client, j), pending,
                                                           workers=parallelism)):
             if isinstance(body, dict):

@@ -63,3 +63,45 @@ def test_job_id_from_location():
     assert jobs.job_id('/cvad/manage/Jobs/j-2/') == 'j-2'
     with pytest.raises(CitrixCloudError, match='no Location'):
         jobs.job_id('')
+
+
+def test_time_left_from_progress():
+    assert jobs.time_left({'Status': 'InProgress', 'OverallProgressPercent': 50}, 2.0) == 2.0
+    assert jobs.time_left({'Status': 'InProgress', 'OverallProgressPercent': 80}, 4.0) == pytest.approx(1.0)
+    # no progress to go by: the job does not report it, has made none, or says it is done
+    for job in ({'Status': 'InProgress'}, {'Status': 'InProgress', 'OverallProgressPercent': None},
+                {'Status': 'NotStarted', 'OverallProgressPercent': 0},
+                {'Status': 'InProgress', 'OverallProgressPercent': 100},
+                {'Status': 'InProgress', 'OverallProgressPercent': True},
+                {'Status': 'InProgress', 'OverallProgressPercent': '50'},
+                {'Status': 'Complete', 'OverallProgressPercent': 50}, None):
+        assert jobs.time_left(job, 2.0) is None
+    assert jobs.time_left({'Status': 'InProgress', 'OverallProgressPercent': 50}, 0.0) is None
+
+
+def test_next_delay_is_the_schedule_or_sooner_never_too_soon():
+    half = {'Status': 'InProgress', 'OverallProgressPercent': 50}
+    assert jobs.next_delay(0.75, [half], 0.5) == 0.5  # ends in about 0.5 s: ask then
+    assert jobs.next_delay(0.75, [half], 3.0) == 0.75  # the schedule is sooner
+    assert jobs.next_delay(0.75, [{'Status': 'InProgress', 'OverallProgressPercent': 99}], 1.0) == jobs.SOONEST
+    assert jobs.next_delay(0.75, [None, {'Status': 'InProgress'}], 1.0) == 0.75
+    # several jobs: the one that ends first decides
+    assert jobs.next_delay(2.0, [half, {'Status': 'InProgress', 'OverallProgressPercent': 80}], 1.0) == 0.25
+
+
+def test_poll_asks_again_when_progress_says_the_job_ends(make_client, token_endpoint, httpserver):
+    """A job half done after 0.5 s is asked again 0.5 s later, not at the next step of the schedule."""
+    seen = answers(httpserver, '/cvad/manage/Jobs/j-1', [
+        json_response({'Status': 'InProgress', 'OverallProgressPercent': 50}),
+        json_response({'Status': 'Complete', 'OverallProgressPercent': 100}),
+    ])
+    now, slept = [0.0], []
+
+    def fake_sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+    client = make_client(sleep=fake_sleep)
+    client.clock = lambda: now[0]
+    last = jobs.poll(client, ['j-1'], parallelism=1, first=0.5)
+    assert last['j-1']['Status'] == 'Complete' and len(seen) == 2
+    assert slept == [0.5, 0.5]
