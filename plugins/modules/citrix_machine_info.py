@@ -129,7 +129,7 @@ machines:
         name: DEMOLAB Desktops
 """
 
-from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake_in_place
 from ansible_collections.citrix.cloud.plugins.module_utils._selection import MACHINE_SELECTORS, MAINTENANCE_FILTER, selected_machines
 
 
@@ -137,8 +137,7 @@ def main():
     module = CitrixCloudModule(argument_spec=dict(MACHINE_SELECTORS, **MAINTENANCE_FILTER),
                                supports_check_mode=True, daas=True)
     with module.api_errors():
-        machines = selected_machines(module)
-        module.exit_json(changed=False, machines=[snake(m) for m in machines])
+        module.exit_json(changed=False, machines=snake_in_place(selected_machines(module)))
 
 
 if __name__ == '__main__':

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
@@ -19,11 +20,22 @@ from ansible_collections.citrix.cloud.plugins.module_utils._module import (
     check_guid,
     check_options,
     refuse_empty,
+    snake,
+    snake_in_place,
 )
 from ansible_collections.citrix.cloud.plugins.modules import citrix_resource_location, citrix_resource_location_info
 from ansible_collections.citrix.cloud.tests.unit.conftest import CLIENT_ID, CUSTOMER, SECRET, SITE, TOKEN_PATH, json_response
 
 CREDS = dict(customer_id=CUSTOMER, client_id=CLIENT_ID, client_secret=SECRET)
+
+MACHINE = {
+    'Id': 'm-1', 'Name': 'DEMOLAB\\KESTREL', 'DnsName': 'kestrel.demolab.local', 'IPAddress': '10.0.0.5',
+    'SessionCount': 0, 'PowerActionPending': None, 'SupportedPowerActions': ['PowerOn', 'Restart'],
+    'MachineCatalog': {'Id': 'c-1', 'Name': 'DEMOLAB Servers'}, 'DeliveryGroup': None,
+    'Hosting': {'HostedMachineId': 'vm-1', 'HypervisorConnection': {'Id': 'h-1', 'Name': 'XenServer'}},
+    'Tags': [], 'Metadata': [{'Name': 'Owner', 'Value': 'IT'}], 'TargetGroupARNs': ['a'], 'HTTPEndpoint': 'x',
+    'Nested': [[{'InnerKey': 1}, 'plain'], 3], 'LastDeregistrationTime': '2026-12-01T00:00:00Z', 'SID': 'S-1-5',
+}
 
 
 def make_module(args, **kwargs):
@@ -283,3 +295,16 @@ def test_listed_names_ten_and_counts_the_rest():
     assert listed(['a', 'b']) == 'a, b'
     text = listed(['m%d' % n for n in range(10000)])
     assert text == ', '.join('m%d' % n for n in range(10)) + ' and 9990 more'
+
+
+def test_snake_is_camel_dict_to_snake_dict():
+    """snake() works each key name out once, and gives exactly what camel_dict_to_snake_dict gives."""
+    assert snake(MACHINE) == camel_dict_to_snake_dict(MACHINE)
+    assert snake(MACHINE)['ip_address'] == '10.0.0.5' and snake(MACHINE)['nested'] == [[{'inner_key': 1}, 'plain'], 3]
+    assert snake(None) == {} and snake({}) == {}
+
+
+def test_snake_in_place_replaces_each_item():
+    items = [dict(MACHINE), dict(MACHINE, Id='m-2')]
+    same = snake_in_place(items)
+    assert same is items and [i['id'] for i in items] == ['m-1', 'm-2'] and items[0] == snake(MACHINE)
