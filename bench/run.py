@@ -43,8 +43,9 @@ from ansible_collections.citrix.cloud.plugins.module_utils._selection import MAC
 # end: the simulator's default, stated here. Citrix documents no duration; its own client polls a
 # job every 10 s. The figures below are only as real as this number.
 JOB_SECONDS = 1.0
-SIM_ARGS = ["--machines", "1000", "--latency-ms", "50", "--job-seconds", str(JOB_SECONDS)]
-SCALE_ARGS = ["--machines", "10000", "--latency-ms", "50", "--job-seconds", str(JOB_SECONDS)]
+LATENCY_MS = 50  # added by the simulator to every request
+SIM_ARGS = ["--machines", "1000", "--latency-ms", str(LATENCY_MS), "--job-seconds", str(JOB_SECONDS)]
+SCALE_ARGS = ["--machines", "10000", "--latency-ms", str(LATENCY_MS), "--job-seconds", str(JOB_SECONDS)]
 CATALOG = "Scale"
 REPEATS = 5  # runs per playbook variant without faults (median kept); the ~40 s tutorial runs once
 PARALLELISM = 10  # the module's default, which reboot_idle.yml keeps
@@ -157,7 +158,7 @@ def measure_floor(sim, workdir, playbook=None):
         wall, proc = timed(command, run_env(sim, workdir))
         runs["floor_playbook"].append({"wall": wall, "rc": proc.returncode})
         sim.reset()
-        trips = floor.round_trips(sim.info, CATALOG, MACHINE_FIELDS, JOB_SECONDS, PARALLELISM)
+        trips = floor.round_trips(sim.info, CATALOG, MACHINE_FIELDS, JOB_SECONDS, LATENCY_MS / 1000.0, PARALLELISM)
         stats = sim.stats()
         trips.update(requests=stats["requests"], reboots=sum(len(a) for a in stats["power_actions"].values()))
         runs["round_trips"].append(trips)
