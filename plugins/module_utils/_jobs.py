@@ -59,7 +59,7 @@ def next_delay(scheduled, jobs_left, elapsed):
     estimates = [left for left in (time_left(job, elapsed) for job in jobs_left) if left is not None]
     if not estimates:
         return scheduled
-    return max(SOONEST, min(scheduled, min(estimates)))
+    return max(SOONEST, min([scheduled] + estimates))
 
 
 def _get_job(client, jid):
