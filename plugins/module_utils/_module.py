@@ -140,6 +140,7 @@ BOUNDS = dict(
     timeout=(1, 3600, 'seconds per request'),
     retries=(0, 20, 'tries in all; 0 and 1 both mean one try'),
     wait_timeout=(1, 86400, 'seconds'),
+    lock_timeout=(0, 86400, 'seconds'),
     parallelism=(1, 100, 'requests at once'),
 )
 LISTED = 10  # a message names this many items of a list, and counts the rest

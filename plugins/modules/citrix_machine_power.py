@@ -94,6 +94,23 @@ options:
     type: str
     choices: [batch, parallel]
     default: batch
+  run_lock:
+    description:
+      - Take the run lock before reading the machines, so that runs on this controller acting on
+        the same customer's site go one at a time (see the notes). Each run then reads and plans
+        from the machines' state after the run before it.
+      - Set V(false) only where no other run can act on the site at the same time, for example
+        when the lock's folder cannot be made private.
+    type: bool
+    default: true
+  lock_timeout:
+    description:
+      - Seconds to wait for the run lock while another run holds it, from 0 (do not wait) to
+        86400. A run holds it while it reads, plans and sends, and while it waits for evidence
+        of late answers (up to 90 seconds after a send, or a job's life), not during O(wait).
+      - When it is not free in time, the task fails before any power action is sent.
+    type: int
+    default: 900
 extends_documentation_fragment:
   - citrix.cloud.common.modules
   - citrix.cloud.common.daas
@@ -112,6 +129,22 @@ notes:
   - Maintenance mode itself never stops a power action; O(in_maintenance_mode) only selects machines by it.
   - Hypervisor connections throttle power actions on their own (for example 10 new actions a
     minute); DaaS queues what they cannot start yet.
+  - Runs on one controller coordinate. Outside check mode, the module takes a lock for the
+    customer's site (a file in the token cache's folder, E(CITRIX_TOKEN_CACHE_DIR), else
+    C(${XDG_CACHE_HOME:-~/.cache}/citrix.cloud)) before it reads the machines, and keeps it
+    until its actions are sent and settled. A second run of the same task started at the same
+    time (a double-clicked job, two schedules, a re-run while the module of a killed playbook
+    is still working) waits for it, then finds the machines already acted on (an action
+    pending, or already in the state) and does not act on them again. The task warns when it
+    had to wait.
+  - The lock's folder must be owned by the user running the module, writable by no one else and
+    not a symbolic link, as for the token cache (a missing one is created with mode 0700). When
+    it is not, or the file system has no locks, the task fails before any power action, since a
+    lock another user could control proves nothing; fix the folder, set
+    E(CITRIX_TOKEN_CACHE_DIR), or set O(run_lock=false).
+  - The lock coordinates processes of one controller (one host or container) only. Automation
+    controller (AWX) jobs that run in separate containers do not share it; keep such a job
+    template's concurrent jobs setting off.
 seealso:
   - module: citrix.cloud.citrix_machine_info
   - module: citrix.cloud.citrix_machine_maintenance
@@ -249,6 +282,7 @@ summary:
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import PARALLELISM_ARGS, CitrixCloudModule
 from ansible_collections.citrix.cloud.plugins.module_utils._results import exit_with_results
+from ansible_collections.citrix.cloud.plugins.module_utils._run_lock import LOCK_TIMEOUT, power_run
 from ansible_collections.citrix.cloud.plugins.module_utils._selection import MACHINE_SELECTORS, MAINTENANCE_FILTER, selected_machines
 from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _power_plan as power
@@ -267,18 +301,29 @@ def main():
             wait_timeout=dict(type='int', default=600),
             **PARALLELISM_ARGS,
             transport=dict(type='str', default=transport.DEFAULT_TRANSPORT, choices=sorted(transport.TRANSPORTS)),
+            run_lock=dict(type='bool', default=True),
+            lock_timeout=dict(type='int', default=LOCK_TIMEOUT),
         ),
         required_one_of=[('name', 'catalog', 'delivery_group')],
         supports_check_mode=True,
         daas=True,
     )
     p = module.params
-    with module.api_errors():
+
+    def planned():
         machines = selected_machines(module, strict=True, workers=p['parallelism'])
-        entries = power.plan(machines, p['state'], force=p['force'], skip_busy=p['skip_busy'])
-        if not module.check_mode:
-            client = daas_client(module)
-            power.execute(client, entries, force=p['force'], parallelism=p['parallelism'], how=p['transport'])
+        return power.plan(machines, p['state'], force=p['force'], skip_busy=p['skip_busy'])
+
+    with module.api_errors():
+        if module.check_mode:
+            entries = planned()
+        else:
+            # Read and plan only once no other run on this controller is acting on the site, so
+            # that the plan starts from what that run did; waiting sends nothing, so it is outside.
+            with power_run(module.client, p['run_lock'], p['lock_timeout'], warn=module.warn):
+                entries = planned()
+                client = daas_client(module)
+                power.execute(client, entries, force=p['force'], parallelism=p['parallelism'], how=p['transport'])
             if p['wait']:
                 power.wait_until_reached(client, entries, p['state'], p['wait_timeout'], p['parallelism'],
                                          catalog=p['catalog'], delivery_group=p['delivery_group'])

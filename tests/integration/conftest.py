@@ -148,30 +148,39 @@ def _playbook_file(tasks, workdir):
     return path
 
 
+def playbook_command(sim, tasks, workdir, extra_vars=None, check=False, diff=False, env=None, verbosity=0):
+    """(argv, environment, results file) of an ansible-playbook run against `sim`."""
+    results_file = Path(workdir) / ("results-%d.json" % time.monotonic_ns())
+    cmd = ["ansible-playbook", str(_playbook_file(tasks, workdir))]
+    if extra_vars:
+        cmd += ["-e", json.dumps(extra_vars)]
+    cmd += ["--check"] * check + ["--diff"] * diff + (["-" + "v" * verbosity] if verbosity else [])
+    run_env = dict(os.environ, **sim.env)
+    run_env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(REPO / "build" / "collections"))
+    run_env.setdefault("ANSIBLE_CONFIG", str(REPO / "tests" / "ansible.cfg"))
+    run_env.update(
+        PATH=os.path.dirname(sys.executable) + os.pathsep + run_env.get("PATH", ""),
+        RESULTS_FILE=str(results_file),
+        ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"),
+        ANSIBLE_CALLBACKS_ENABLED="results_file",
+        ANSIBLE_NOCOLOR="1",
+    )
+    run_env.update(env or {})
+    run_env = {name: value for name, value in run_env.items() if value is not None}  # None unsets
+    return cmd, run_env, results_file
+
+
+def read_results(results_file):
+    return json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
+
+
 @pytest.fixture
 def playbook(tmp_path):
     """Run ansible-playbook against a simulator; results are keyed by task name."""
 
-    def run(sim, tasks, extra_vars=None, check=False, diff=False, env=None, verbosity=0):
-        results_file = tmp_path / ("results-%d.json" % time.monotonic_ns())
-        cmd = ["ansible-playbook", str(_playbook_file(tasks, tmp_path))]
-        if extra_vars:
-            cmd += ["-e", json.dumps(extra_vars)]
-        cmd += ["--check"] * check + ["--diff"] * diff + (["-" + "v" * verbosity] if verbosity else [])
-        run_env = dict(os.environ, **sim.env)
-        run_env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(REPO / "build" / "collections"))
-        run_env.setdefault("ANSIBLE_CONFIG", str(REPO / "tests" / "ansible.cfg"))
-        run_env.update(
-            PATH=os.path.dirname(sys.executable) + os.pathsep + run_env.get("PATH", ""),
-            RESULTS_FILE=str(results_file),
-            ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"),
-            ANSIBLE_CALLBACKS_ENABLED="results_file",
-            ANSIBLE_NOCOLOR="1",
-        )
-        run_env.update(env or {})
-        run_env = {name: value for name, value in run_env.items() if value is not None}  # None unsets
+    def run(sim, tasks, **kwargs):
+        cmd, run_env, results_file = playbook_command(sim, tasks, tmp_path, **kwargs)
         proc = subprocess.run(cmd, env=run_env, capture_output=True, text=True, timeout=600, check=False)
-        results = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
-        return Run(proc.returncode, proc.stdout, proc.stderr, results)
+        return Run(proc.returncode, proc.stdout, proc.stderr, read_results(results_file))
 
     return run

@@ -1,0 +1,86 @@
+# Copyright: Contributors to the citrix.cloud project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Runs of citrix_machine_power on one controller coordinate: never two actions for one machine.
+
+Two `ansible-playbook` processes started together, and a playbook killed while its power actions
+are in flight, then run again. The evidence is the simulator's record of the power actions it
+accepted, per machine (`/_sim/stats` `power_actions`).
+"""
+from __future__ import annotations
+
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from conftest import Run, _playbook_file, playbook_command, read_results
+from helpers import task, tolerant
+
+SCALE = "Scale"
+# Light transient faults: each run must still end ok, and no machine get a second action.
+FAULTS = {"error_rates": {"429": 0.10, "503": 0.05}, "drop_after_rate": 0.03}
+PENDING = "a power action is already pending"
+
+
+def due_for_shutdown(sim):
+    """The Scale machines a shutdown acts on: power managed, On, idle, nothing pending."""
+    return sorted(m["Id"] for m in sim.state()["machines"]
+                  if m["MachineCatalog"]["Name"] == SCALE and m["PowerState"] == "On" and not m["SessionCount"]
+                  and "Shutdown" in m["SupportedPowerActions"] and not m["PowerActionPending"])
+
+
+def shutdown(label, **options):
+    return tolerant(task(label, "citrix_machine_power", catalog=SCALE, state="stopped", retries=8, **options))
+
+
+def run_together(sim, tasks, workdir, count=2):
+    """`count` ansible-playbook processes of one playbook, started at the same moment."""
+    book = _playbook_file(tasks, workdir)
+    commands = [playbook_command(sim, book, workdir) for run in range(count)]
+    procs = [subprocess.Popen(command[0], env=command[1], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for command in commands]
+    with ThreadPoolExecutor(count) as pool:
+        outputs = list(pool.map(lambda p: p.communicate(timeout=300), procs))
+    return [Run(p.returncode, out, err, read_results(command[2]))
+            for p, (out, err), command in zip(procs, outputs, commands)]
+
+
+def by_id(result):
+    return {m["id"]: m for m in result["machines"]}
+
+
+@pytest.mark.parametrize("transport", ["parallel", "batch"])
+def test_two_runs_of_one_shutdown_started_together_act_once(start_sim, tmp_path, transport):
+    """The second run waits for the first, re-reads the machines and finds them acted on."""
+    # Machines stay pending a while (3 s a power step), as a real shutdown does for minutes, and
+    # each power POST is processed 1.5 s after it arrives: long enough that, without the lock, the
+    # second run would read the machines before the first run's actions show.
+    sim = start_sim(machines=40, extra_args=["--power-seconds", "3"])
+    expected = due_for_shutdown(sim)
+    sim.set_faults(dict(FAULTS, process_delay_ms=1500))
+    runs = run_together(sim, [shutdown("stop", transport=transport, parallelism=30)], tmp_path)
+    for run in runs:
+        assert run.rc == 0 and not run.failed, run.results.get("stop", {}).get("msg") or run.stdout[-3000:]
+    stats = sim.stats()
+    assert stats["power_actions"] == {machine_id: ["shutdown"] for machine_id in expected}
+    results = [by_id(run.results["stop"]) for run in runs]
+    for machine_id in expected:
+        outcomes = sorted(r[machine_id]["result"] for r in results)
+        # acted on by exactly one run; the other found it on its way off
+        assert outcomes[0] == "changed" and outcomes[1] in ("skipped", "unchanged"), outcomes
+        other = [r[machine_id] for r in results if r[machine_id]["result"] != "changed"][0]
+        assert other["result"] == "unchanged" or other["reason"] == PENDING, other
+    assert sum(run.results["stop"]["summary"]["changed"] for run in runs) == len(expected)
+
+
+def test_without_a_private_folder_nothing_is_sent(start_sim, playbook, tmp_path):
+    """A lock another user could hold or remove proves nothing: the task fails before acting."""
+    sim = start_sim(machines=10)
+    sim.cache_dir.mkdir(mode=0o700)
+    sim.cache_dir.chmod(0o777)
+    run = playbook(sim, [shutdown("stop")])
+    assert run.failed == ["stop"]
+    assert "run lock" in run.results["stop"]["msg"] and "mode 0777" in run.results["stop"]["msg"]
+    assert sim.stats()["power_actions"] == {}
+    checked = playbook(sim, [shutdown("planned")], check=True)  # check mode sends nothing: no lock needed
+    assert checked.rc == 0 and not checked.failed
