@@ -76,7 +76,7 @@ def plan_machine(machine, state, force=False, skip_busy=True):
     if power in UNMANAGED:
         return None, 'skipped', 'power action not supported: power state is %s' % power
     if machine.get('PowerActionPending'):
-        return None, 'skipped', 'a power action is already pending'
+        return None, 'skipped', PENDING
     outcome = TRANSITIONS[state].get(power)
     if outcome == UNCHANGED:
         return None, 'unchanged', None
@@ -96,14 +96,37 @@ def plan_machine(machine, state, force=False, skip_busy=True):
     return outcome, 'act', None
 
 
-def plan(machines, state, force=False, skip_busy=None):
-    """One plan entry per machine: {'machine', 'action', 'result', 'reason', ...}."""
+PENDING = 'a power action is already pending'
+
+
+def same_request(sent, state):
+    """True when an action another run sent (a journal record) is the one `state` sends, from the
+    power state the machine was in then."""
+    return TRANSITIONS[state].get((sent.get('before') or {}).get('PowerState')) == sent.get('action')
+
+
+def plan(machines, state, force=False, skip_busy=None, taken=None, held=None):
+    """One plan entry per machine: {'machine', 'action', 'result', 'reason', ...}.
+
+    `taken` ({id: journal record}): actions runs on this controller sent and the service took; a
+    machine with that same action pending is unchanged (this run asks for what is under way), not
+    skipped. `held` ({id: message}): machines an earlier run may still have acted on; where this
+    run would act, they fail unsent.
+    """
     skip_busy = resolve_skip_busy(state, skip_busy)
+    taken, held = taken or {}, held or {}
     entries = []
     for machine in machines:
         action, result, reason = plan_machine(machine, state, force, skip_busy)
+        message, sent = None, taken.get(machine.get('Id'))
+        if machine.get('Id') in held and result == 'act':  # only where this run would act
+            action, result, reason, message = None, 'failed', None, held[machine['Id']]
+        elif reason == PENDING and sent and same_request(sent, state):
+            result, reason = 'unchanged', None
+            message = 'the %s a run on this controller sent at %s is pending' % (
+                sent['action'], time.strftime('%H:%M:%S UTC', time.gmtime(sent['at'])))
         entries.append(dict(machine=machine, action=action, result=result, reason=reason,
-                            message=None, transaction_id=None))
+                            message=message, transaction_id=None))
     return entries
 
 
@@ -120,11 +143,16 @@ def to_results(entries):
 
 # ---------------------------------------------------------------- act and wait
 
-def execute(client, entries, force=False, parallelism=10, how=transport.DEFAULT_TRANSPORT):
-    """Send every planned action; fills each entry's result ('changed' or 'failed')."""
+def execute(client, entries, force=False, parallelism=10, how=transport.DEFAULT_TRANSPORT, journal=None):
+    """Send every planned action; fills each entry's result ('changed' or 'failed').
+
+    `journal` (_power_journal) records each send before it goes and, at the end, what was taken.
+    """
     todo = [e for e in entries if e['result'] == 'act']
     if todo:
-        transport.send_power_actions(client, todo, force=force, parallelism=parallelism, how=how)
+        transport.send_power_actions(client, todo, force=force, parallelism=parallelism, how=how, journal=journal)
+        if journal is not None:  # not after an exception: what was in flight then stays in doubt for the next run
+            journal.settled(todo)
     return entries
 
 

@@ -117,7 +117,8 @@ def _error_outcome(client, entry, err):
 
 # ---------------------------------------------------------------- parallel single calls
 
-def _send_single(client, entry, force):
+def _send_single(client, entry, force, journal):
+    journal.sending([entry])
     try:
         resp = client.daas('POST', power_path(entry['machine']['Id'], entry['action']),
                            params=power_params(entry['action'], force), expected=(200, 202, 204),
@@ -132,8 +133,8 @@ def _send_single(client, entry, force):
         entry['job'] = jobs.job_id(resp)
 
 
-def _send_parallel(client, entries, force, parallelism):
-    _report_crashes(client, entries, client.parallel_map(lambda e: _send_single(client, e, force), entries,
+def _send_parallel(client, entries, force, parallelism, journal):
+    _report_crashes(client, entries, client.parallel_map(lambda e: _send_single(client, e, force, journal), entries,
                                                          workers=parallelism))
 
 
@@ -207,12 +208,13 @@ def _item_outcome(client, entry, item, tid, job):
         _failed(entry, _batch_message(client, item), tid)
 
 
-def _batch_items(client, resp, chunk):
+def _batch_items(client, resp, chunk, journal):
     """(items of the batch's answer, job id) for a batch that was taken; None when in doubt."""
     if resp.status != 202:  # answered synchronously after all
         body = resp.body if isinstance(resp.body, dict) else {}
         return body.get('Items') or [], None
     jid = jobs.job_id(resp)
+    journal.job(chunk, jid)
     job = jobs.poll(client, [jid], parallelism=1)[jid] or {}
     status = job.get('Status')
     if status in jobs.DONE:
@@ -231,10 +233,11 @@ def _batch_items(client, resp, chunk):
     return None
 
 
-def _send_chunk(client, chunk, force):
+def _send_chunk(client, chunk, force, journal):
     """POST one batch and settle what its job's results settle."""
     token = client.auth.token() if client.auth is not None else None
     body = {'Items': [batch_item(i, e, force, token) for i, e in enumerate(chunk)]}
+    journal.sending(chunk)
     try:
         resp = client.daas('POST', '/$batch', params={'async': 'true'}, json=body, expected=(200, 202),
                            attempts=min(MAX_SENDS - e['sends'] for e in chunk))
@@ -245,7 +248,7 @@ def _send_chunk(client, chunk, force):
         return
     for entry in chunk:
         entry['sends'] += resp.sends
-    answer = _batch_items(client, resp, chunk)
+    answer = _batch_items(client, resp, chunk, journal)
     if answer is None:
         return
     items, jid = answer
@@ -256,10 +259,10 @@ def _send_chunk(client, chunk, force):
         client.auth.invalidate(token)  # items refused 401: the token expired meanwhile
 
 
-def _send_batch(client, entries, force, parallelism):
+def _send_batch(client, entries, force, parallelism, journal):
     chunks = [entries[i:i + BATCH_SIZE] for i in range(0, len(entries), BATCH_SIZE)]
     # One request at a time per chunk (its POST, then its job), so at most `parallelism` in flight.
-    _report_crashes(client, chunks, client.parallel_map(lambda c: _send_chunk(client, c, force), chunks,
+    _report_crashes(client, chunks, client.parallel_map(lambda c: _send_chunk(client, c, force, journal), chunks,
                                                         workers=parallelism))
 
 
@@ -354,15 +357,27 @@ def follow_item_jobs(client, entries, parallelism):
                          % (entry['action'], jid, status, jobs.failure(job)))
 
 
-def send_power_actions(client, entries, force=False, parallelism=10, how=DEFAULT_TRANSPORT):
-    """Send the planned actions of `entries` by `how` ('batch' or 'parallel'); fill each result."""
+class _NoJournal:
+    def sending(self, entries):
+        pass
+
+    def job(self, entries, jid):
+        pass
+
+
+def send_power_actions(client, entries, force=False, parallelism=10, how=DEFAULT_TRANSPORT, journal=None):
+    """Send the planned actions of `entries` by `how` ('batch' or 'parallel'); fill each result.
+
+    `journal` (a _power_journal.Journal) is told of each send before it goes, and of each batch's job.
+    """
+    journal = journal or _NoJournal()
     if how not in TRANSPORTS:
         raise ValueError('Unknown power transport %r; use one of %s.' % (how, ', '.join(TRANSPORTS)))
     for entry in entries:
         entry.setdefault('sends', 0)
     todo, throttled_for = list(entries), 0.0
     while todo:
-        TRANSPORTS[how](client, todo, force, parallelism)
+        TRANSPORTS[how](client, todo, force, parallelism, journal)
         todo, wait = _next_round(client, todo, throttled_for)
         if todo and wait:
             client.sleep(wait)

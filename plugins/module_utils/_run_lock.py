@@ -83,6 +83,14 @@ def _unusable(folder, why):
         'run_lock=false where no other run can act on this site at the same time.' % (folder, why))
 
 
+class Held:
+    """The lock a run holds: its folder and file name (a journal of the run's sends goes beside it)."""
+
+    def __init__(self, folder, name):
+        self.folder = folder
+        self.name = name
+
+
 def acquire(daas_url, customer_id, timeout=LOCK_TIMEOUT, folder=None, clock=time.monotonic):
     """(descriptor holding the lock, seconds waited, holder waited for); close the descriptor to unlock.
 
@@ -113,18 +121,19 @@ def acquire(daas_url, customer_id, timeout=LOCK_TIMEOUT, folder=None, clock=time
 def power_run(client, enabled=True, timeout=LOCK_TIMEOUT, warn=None, folder=None):
     """Hold the run lock of `client`'s DaaS API and customer for a `with` block (nothing if not `enabled`).
 
-    `warn` is told when the run had to wait, since the wait explains a slow task and machines
-    that another run had already acted on.
+    Yields a Held (None when not `enabled`). `warn` is told when the run had to wait, since the
+    wait explains a slow task and machines that another run had already acted on.
     """
     if not enabled:
-        yield
+        yield None
         return
+    folder = folder or cache.default_cache_dir()
     fd, waited, holder = acquire(client.endpoints.daas, client.customer_id, timeout, folder)
     try:
         if waited >= TELL_AFTER and warn:
             who = describe(holder)
             warn('Waited %d s for another run acting on the machines of this site%s; the machines were '
                  'read and planned after it.' % (round(waited), ' (%s)' % who if who else ''))
-        yield
+        yield Held(folder, lock_name(client.endpoints.daas, client.customer_id))
     finally:
         os.close(fd)  # closing releases the lock

@@ -20,7 +20,9 @@ description:
     or V(failed) with the service's message and transaction id.
   - Machines that cannot take the action (C(SupportedPowerActions) lacks it, or C(PowerState) is
     C(Unmanaged), C(NotSupported), C(Unknown), C(Unavailable) or C(VirtualMachineNotFound)) and
-    machines with C(PowerActionPending) are skipped before any power call.
+    machines with C(PowerActionPending) are skipped before any power call; a machine whose pending
+    action is the one this task asks for, sent by a run on this controller, is V(unchanged) instead
+    (see the notes).
   - Each machine gets its action at most once. It is sent again only where the service provably
     did not take it (refused with 401, then with a fresh token; throttled with 429; a connection
     refused before sending), at most 3 times. Any other outcome (no answer, a time-out, a 5xx) is
@@ -100,7 +102,8 @@ options:
         the same customer's site go one at a time (see the notes). Each run then reads and plans
         from the machines' state after the run before it.
       - Set V(false) only where no other run can act on the site at the same time, for example
-        when the lock's folder cannot be made private.
+        when the lock's folder cannot be made private. The journal of sends beside the lock (see
+        the notes) is then neither read nor written.
     type: bool
     default: true
   lock_timeout:
@@ -135,8 +138,20 @@ notes:
     until its actions are sent and settled. A second run of the same task started at the same
     time (a double-clicked job, two schedules, a re-run while the module of a killed playbook
     is still working) waits for it, then finds the machines already acted on (an action
-    pending, or already in the state) and does not act on them again. The task warns when it
-    had to wait.
+    pending, or already in the state) and does not act on them again; a machine with the same
+    action pending that a run on this controller sent is V(unchanged), with a RV(machines[].message)
+    saying when it was sent. The task warns when it had to wait.
+  - A run killed while its power actions were in flight (the playbook and its module stopped
+    together) cannot say what the service did with them, and the service may still act on them
+    for a while. So each run records the actions it is about to send in a journal beside the
+    lock (machine ids, actions, times, job ids; nothing secret). The next run first waits for
+    evidence of those actions (their batch job's end, the machine's C(PowerActionPending) or
+    power state), up to 90 seconds. A machine that shows it is planned from its state, so it is
+    V(unchanged) while that same action is pending or once the machine is in the state (a
+    restart already done shows neither, so V(restarted) acts on the machine again). A machine that still shows
+    nothing while the service may act on the earlier request (up to about 6.5 minutes after it
+    was sent, or its job's life) is V(failed) unsent, with a message saying when to run the task
+    again.
   - The lock's folder must be owned by the user running the module, writable by no one else and
     not a symbolic link, as for the token cache (a missing one is created with mode 0700). When
     it is not, or the file system has no locks, the task fails before any power action, since a
@@ -224,7 +239,8 @@ machines:
       description: Why the machine was skipped, for example C(has 2 sessions); else V(null).
       type: str
     message:
-      description: The service's error for a failed machine, or a note on a lost answer; else V(null).
+      description: The service's error for a failed machine, a note on a lost answer, or for an
+        V(unchanged) machine the pending action a run on this controller sent; else V(null).
       type: str
     transaction_id:
       description: C(Citrix-TransactionId) of the power call, for Citrix support; else V(null).
@@ -281,6 +297,7 @@ summary:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import PARALLELISM_ARGS, CitrixCloudModule
+from ansible_collections.citrix.cloud.plugins.module_utils._power_journal import for_lock, settle_earlier
 from ansible_collections.citrix.cloud.plugins.module_utils._results import exit_with_results
 from ansible_collections.citrix.cloud.plugins.module_utils._run_lock import LOCK_TIMEOUT, power_run
 from ansible_collections.citrix.cloud.plugins.module_utils._selection import MACHINE_SELECTORS, MAINTENANCE_FILTER, selected_machines
@@ -310,20 +327,22 @@ def main():
     )
     p = module.params
 
-    def planned():
-        machines = selected_machines(module, strict=True, workers=p['parallelism'])
-        return power.plan(machines, p['state'], force=p['force'], skip_busy=p['skip_busy'])
-
     with module.api_errors():
         if module.check_mode:
-            entries = planned()
+            machines = selected_machines(module, strict=True, workers=p['parallelism'])
+            entries = power.plan(machines, p['state'], force=p['force'], skip_busy=p['skip_busy'])
         else:
             # Read and plan only once no other run on this controller is acting on the site, so
             # that the plan starts from what that run did; waiting sends nothing, so it is outside.
-            with power_run(module.client, p['run_lock'], p['lock_timeout'], warn=module.warn):
-                entries = planned()
+            with power_run(module.client, p['run_lock'], p['lock_timeout'], warn=module.warn) as held:
+                machines = selected_machines(module, strict=True, workers=p['parallelism'])
                 client = daas_client(module)
-                power.execute(client, entries, force=p['force'], parallelism=p['parallelism'], how=p['transport'])
+                journal = for_lock(held, warn=module.warn)
+                taken, unsent = settle_earlier(client, journal, machines, p['parallelism'])
+                entries = power.plan(machines, p['state'], force=p['force'], skip_busy=p['skip_busy'],
+                                     taken=taken, held=unsent)
+                power.execute(client, entries, force=p['force'], parallelism=p['parallelism'], how=p['transport'],
+                              journal=journal)
             if p['wait']:
                 power.wait_until_reached(client, entries, p['state'], p['wait_timeout'], p['parallelism'],
                                          catalog=p['catalog'], delivery_group=p['delivery_group'])

@@ -8,7 +8,10 @@ accepted, per machine (`/_sim/stats` `power_actions`).
 """
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -84,3 +87,57 @@ def test_without_a_private_folder_nothing_is_sent(start_sim, playbook, tmp_path)
     assert sim.stats()["power_actions"] == {}
     checked = playbook(sim, [shutdown("planned")], check=True)  # check mode sends nothing: no lock needed
     assert checked.rc == 0 and not checked.failed
+
+
+# ---------------------------------------------------------------- a killed playbook, then a re-run
+
+def start_playbook(sim, tasks, workdir):
+    """An ansible-playbook in a session of its own (so that it and its children can be killed together)."""
+    workdir.mkdir()
+    cmd, env, results = playbook_command(sim, tasks, workdir)
+    assert not results.exists()
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def wait_until_sending(sim, proc, timeout=60):
+    """Until the machines were listed and requests are in flight: the power actions, held by the service."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stats = sim.stats()
+        if stats["in_flight"] and any(route.endswith("/Machines") and route.startswith("GET") for route in stats["by_route"]):
+            return
+        assert proc.poll() is None, "the playbook ended before it sent anything"
+        time.sleep(0.05)
+    pytest.fail("no power action was sent in time")
+
+
+@pytest.mark.parametrize("kill", ["playbook", "playbook_and_module"])
+@pytest.mark.parametrize("transport", ["parallel", "batch"])
+def test_a_killed_playbook_then_a_rerun_acts_once(start_sim, playbook, tmp_path, kill, transport):
+    """The playbook is SIGKILLed while its shutdowns are in flight: the service holds each for
+    4 s and acts then. Its module either goes on (it holds the run lock: the re-run waits for it)
+    or dies with it (its journal tells the re-run what the service may still act on: the re-run
+    waits for the evidence). Either way no machine gets a second action, and the re-run ends ok
+    with every machine unchanged."""
+    sim = start_sim(machines=20, extra_args=["--power-seconds", "2"])
+    expected = due_for_shutdown(sim)
+    sim.set_faults({"process_delay_ms": 4000})
+    first = start_playbook(sim, [shutdown("stop", timeout=1, transport=transport, parallelism=20)], tmp_path / "first")
+    try:
+        wait_until_sending(sim, first)
+        if kill == "playbook":
+            os.kill(first.pid, signal.SIGKILL)
+        else:
+            os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=30)
+        rerun = playbook(sim, [shutdown("again", transport=transport, parallelism=20)])
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    result = rerun.results["again"]
+    assert rerun.rc == 0 and not rerun.failed, result.get("msg") or rerun.stdout[-3000:]
+    assert sim.stats()["power_actions"] == {machine_id: ["shutdown"] for machine_id in expected}
+    again = by_id(result)
+    # pending (named from the journal: the same shutdown) or already off
+    assert {again[m]["result"] for m in expected} == {"unchanged"}, [again[m] for m in expected]
+    assert result["changed"] is False
