@@ -15,47 +15,79 @@ class ModuleDocFragment(object):
 options:
   customer_id:
     description:
-      - The Citrix Cloud customer id (CCID), shown under Identity and Access Management > API Access.
-      - Required. If not set, the value of the E(CITRIX_CUSTOMER_ID) environment variable is used; the
-        task fails before any call when neither is set.
+      - For Citrix Cloud and Citrix Cloud Government, the customer id (CCID), shown under Identity and Access
+        Management > API Access. Required there; the task fails before any call when neither this nor
+        E(CITRIX_CUSTOMER_ID) is set.
+      - For on-premises Citrix Virtual Apps and Desktops (O(username) and O(password)), C(CitrixOnPremises)
+        unless set.
+      - If not set, the value of the E(CITRIX_CUSTOMER_ID) environment variable is used.
     type: str
   client_id:
     description:
-      - The id of a Citrix Cloud API client (secure client).
-      - Give O(client_id) and O(client_secret), or O(access_token).
+      - For Citrix Cloud and Citrix Cloud Government, the id of an API client (secure client).
+      - Give O(client_id) and O(client_secret), or O(access_token); or, for on-premises, O(username) and
+        O(password) instead.
       - If not set, the value of the E(CITRIX_CLIENT_ID) environment variable is used, unless
         O(access_token) is set in the task.
     type: str
   client_secret:
     description:
-      - The secret of the API client O(client_id).
+      - For Citrix Cloud and Citrix Cloud Government, the secret of the API client O(client_id).
       - If not set, the value of the E(CITRIX_CLIENT_SECRET) environment variable is used, unless
         O(access_token) is set in the task.
     type: str
   access_token:
     description:
       - A bearer token got elsewhere (for example from M(citrix.cloud.citrix_token)), used instead of
-        O(client_id) and O(client_secret). It cannot be renewed, so it must outlive the task.
-      - Mutually exclusive with O(client_id) and O(client_secret).
+        O(client_id) and O(client_secret), or of O(username) and O(password). It cannot be renewed, so it
+        must outlive the task. For Citrix Cloud and Citrix Cloud Government; on-premises, give O(username)
+        and O(password).
+      - Mutually exclusive with O(client_id), O(client_secret), O(username) and O(password).
       - If not set, the value of the E(CITRIX_ACCESS_TOKEN) environment variable is used, unless
         O(client_id) or O(client_secret) is set in the task.
     type: str
+  username:
+    description:
+      - For on-premises Citrix Virtual Apps and Desktops (2311 and later) only - a Citrix administrator's
+        domain account, as C(DOMAIN\\user) or a user principal name (C(user@domain.example)).
+      - With O(username) and O(password), O(api_url) names the server that runs the Orchestration service
+        (Web Studio), the token comes from its C(/citrix/orchestration/api/tokens) route (HTTP Basic
+        authentication) and is cached like a Citrix Cloud token (never the password), O(customer_id) is
+        C(CitrixOnPremises) unless set, and O(region) must not be set.
+      - Mutually exclusive with O(client_id), O(client_secret) and O(access_token).
+      - If not set, the value of the E(CITRIX_USERNAME) environment variable is used, unless a Citrix
+        Cloud credential is set in the task.
+    type: str
+  password:
+    description:
+      - For on-premises Citrix Virtual Apps and Desktops only - the password of O(username).
+      - It is sent only over C(https://) (an C(http://) O(api_url) is refused, except on this machine's
+        loopback address), never logged, and never written to the token cache.
+      - If not set, the value of the E(CITRIX_PASSWORD) environment variable is used, unless a Citrix
+        Cloud credential is set in the task.
+    type: str
   region:
     description:
-      - The Citrix Cloud region whose API host is used.
+      - For Citrix Cloud only - the region whose hosts are used; V(global) when not set.
       - V(global) is C(api.cloud.com), V(us) C(api-us.cloud.com), V(eu) C(api-eu.cloud.com),
-        V(ap-s) C(api-ap-s.cloud.com), V(jp) C(api.citrixcloud.jp).
+        V(ap-s) C(api-ap-s.cloud.com), V(jp) (Citrix Cloud Japan) C(api.citrixcloud.jp).
       - Citrix documents only C(api.cloud.com) (and Japan's C(api.citrixcloud.jp)) for the DaaS
         REST API and resource locations; V(us), V(eu) and V(ap-s) are kept as aliases for the
         regional hosts that serve the same API, and V(global) is the recommended choice.
+      - V(gov) is Citrix Cloud Government (US) - tokens from C(trust.citrixworkspacesapi.us), DaaS on the
+        customer's own C({customer_id}.xendesktop.us) host, resource locations at
+        C(registry.citrixworkspacesapi.us). Citrix publishes no Government host for service states or
+        notifications, so those modules fail there before any call.
+      - Not for on-premises sites (O(username) and O(password)) - set O(api_url) instead.
       - If not set, the value of the E(CITRIX_REGION) environment variable is used.
     type: str
-    default: global
-    choices: [global, us, eu, ap-s, jp]
+    choices: [global, us, eu, ap-s, jp, gov]
   api_url:
     description:
-      - One base URL that replaces every Citrix Cloud host, for a simulator or an API gateway.
-        Each service keeps the path it has on its own host.
+      - For on-premises Citrix Virtual Apps and Desktops, required - the base URL of the server that runs
+        the Orchestration service (Web Studio), like C(https://ddc1.example.com).
+      - For Citrix Cloud and Citrix Cloud Government, optional - one base URL that replaces every Citrix
+        host, for a simulator or an API gateway. Each service keeps the path it has on its own host.
       - If not set, the value of the E(CITRIX_API_URL) environment variable is used.
     type: str
   validate_certs:
@@ -66,7 +98,8 @@ options:
     default: true
   ca_path:
     description:
-      - A PEM file of CA certificates to trust, for a private CA or a TLS-inspecting proxy.
+      - A PEM file of CA certificates to trust, for a private CA (as on-premises servers often have) or a
+        TLS-inspecting proxy.
       - If not set, the value of the E(CITRIX_CA_PATH) environment variable is used.
     type: path
   timeout:
@@ -86,7 +119,7 @@ options:
     description:
       - Reuse a token across tasks and processes on this controller through an owner-only cache file
         in E(CITRIX_TOKEN_CACHE_DIR), else C(${XDG_CACHE_HOME:-~/.cache}/citrix.cloud).
-        The file never holds the secret and is encrypted with a key derived from it.
+        The file never holds the secret (or password) and is encrypted with a key derived from it.
       - The folder is used only when it is owned by the user running the module, writable by no one else
         and not a symbolic link (a missing one is created with mode 0700; an existing one is never changed).
         Otherwise, or when its lock is held for over 30 seconds, the module warns and works without the cache.
@@ -232,8 +265,11 @@ options:
 options:
   customer_id:
     description:
-      - The Citrix Cloud customer id (CCID), shown under Identity and Access Management > API Access.
-      - Required; the plugin fails before any call, naming both, when neither this nor E(CITRIX_CUSTOMER_ID) is set.
+      - For Citrix Cloud and Citrix Cloud Government, the customer id (CCID), shown under Identity and
+        Access Management > API Access. Required there; the plugin fails before any call, naming both,
+        when neither this nor E(CITRIX_CUSTOMER_ID) is set.
+      - For on-premises Citrix Virtual Apps and Desktops (O(username) and O(password)), C(CitrixOnPremises)
+        unless set.
     type: str
     env:
       - name: CITRIX_CUSTOMER_ID
@@ -242,7 +278,8 @@ options:
         key: customer_id
   client_id:
     description:
-      - The id of a Citrix Cloud API client. Give O(client_id) and O(client_secret), or O(access_token).
+      - For Citrix Cloud and Citrix Cloud Government, the id of an API client. Give O(client_id) and
+        O(client_secret), or O(access_token); for on-premises, O(username) and O(password).
     type: str
     env:
       - name: CITRIX_CLIENT_ID
@@ -260,21 +297,41 @@ options:
         key: client_secret
   access_token:
     description:
-      - A bearer token got elsewhere, used instead of O(client_id) and O(client_secret).
+      - A bearer token got elsewhere, used instead of O(client_id) and O(client_secret) (or O(username)
+        and O(password)).
     type: str
     env:
       - name: CITRIX_ACCESS_TOKEN
+  username:
+    description:
+      - For on-premises Citrix Virtual Apps and Desktops (2311 and later) only - a Citrix administrator's
+        domain account, C(DOMAIN\\user) or C(user@domain.example); O(api_url) then names the server that
+        runs the Orchestration service, and O(region) must not be set.
+    type: str
+    env:
+      - name: CITRIX_USERNAME
+    ini:
+      - section: citrix_cloud
+        key: username
+  password:
+    description:
+      - For on-premises Citrix Virtual Apps and Desktops only - the password of O(username), sent only
+        over C(https://) (except to this machine's loopback address), never cached.
+    type: str
+    env:
+      - name: CITRIX_PASSWORD
   region:
     description:
-      - The Citrix Cloud region whose API host is used.
+      - For Citrix Cloud only - the region whose hosts are used; V(global) when not set.
       - V(global) is C(api.cloud.com), V(us) C(api-us.cloud.com), V(eu) C(api-eu.cloud.com),
-        V(ap-s) C(api-ap-s.cloud.com), V(jp) C(api.citrixcloud.jp).
+        V(ap-s) C(api-ap-s.cloud.com), V(jp) (Citrix Cloud Japan) C(api.citrixcloud.jp),
+        V(gov) Citrix Cloud Government (DaaS on C({customer_id}.xendesktop.us)).
       - Citrix documents only C(api.cloud.com) (and Japan's C(api.citrixcloud.jp)) for the DaaS
         REST API and resource locations; V(us), V(eu) and V(ap-s) are kept as aliases for the
         regional hosts that serve the same API, and V(global) is the recommended choice.
+      - Not for on-premises sites (O(username) and O(password)).
     type: str
-    default: global
-    choices: [global, us, eu, ap-s, jp]
+    choices: [global, us, eu, ap-s, jp, gov]
     env:
       - name: CITRIX_REGION
     ini:
@@ -282,7 +339,10 @@ options:
         key: region
   api_url:
     description:
-      - One base URL that replaces every Citrix Cloud host, for a simulator or an API gateway.
+      - For on-premises Citrix Virtual Apps and Desktops, required - the server that runs the
+        Orchestration service, like C(https://ddc1.example.com).
+      - For Citrix Cloud, optional - one base URL that replaces every Citrix host, for a simulator or an
+        API gateway.
     type: str
     env:
       - name: CITRIX_API_URL

@@ -133,7 +133,7 @@ BUILTIN_GROUPS = (
 )
 
 # The options that pick the tenant and the machines: a cached list is only reused for the same ones.
-CACHE_SCOPE = ('customer_id', 'region', 'api_url', 'site_id', 'catalogs', 'delivery_groups')
+CACHE_SCOPE = ('customer_id', 'region', 'api_url', 'username', 'site_id', 'catalogs', 'delivery_groups')
 
 
 def host_name(machine):
@@ -194,7 +194,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         params.update((name, self.get_option(name)) for name in ('site_id', 'catalogs', 'delivery_groups'))
         # Credentials written in the file win over those from the environment (or ansible.cfg),
         # as a task's options win over the environment for modules.
-        from_env = frozenset(name for name in CREDENTIALS if name not in config)
+        from_env = frozenset(name for name in CREDENTIALS + ('region',) if name not in config)
         try:
             # `catalogs: []` or null written in the file (or templated) is a mistake, not "all machines"
             refuse_empty(config, ('catalogs', 'delivery_groups'), acting=False)

@@ -42,6 +42,12 @@ HINTS = {
     401: ' (the access token was rejected: check access_token, or client_id / client_secret and customer_id)',
     403: ' (the API client lacks the permission for this call: check its access policy in Citrix Cloud)',
 }
+# On-premises the credentials are a domain account, and permissions are the site's administrator roles.
+ON_PREMISES_HINTS = {
+    401: ' (the token was rejected: check username and password, and that the account is still a Citrix '
+         'administrator of the site)',
+    403: ' (the account lacks the permission for this call: check its administrator role and scope in Web Studio)',
+}
 # Statuses that are about the site itself, whoever calls: said in words, not left as a number.
 SITE_STATES = {
     530: ('the DaaS site is frozen or being restored (HTTP 530), so it cannot take calls now; Citrix '
@@ -236,7 +242,7 @@ def daas_site_scoped(path):
 class CitrixCloudClient:
     """One requests.Session for one module run; see docs/developing.md for the contract.
 
-    `auth` is a token provider: `token()`, `invalidate(token)`, `can_refresh` (see _auth).
+    `auth` is a token provider: `token()`, `invalidate(token)`, `can_refresh` (see _token_providers).
     `sleep`, `backoff` and `clock` are injectable so tests need not wait.
     """
 
@@ -384,8 +390,9 @@ class CitrixCloudClient:
             if attempt < limit and self._retryable(idempotent, status, body):
                 self._wait(method, url, attempt, status, resp, body)
                 continue
+            hints = ON_PREMISES_HINTS if getattr(self.endpoints, 'on_premises', False) else HINTS
             message = SITE_STATES.get(status) or (
-                error_message(body, resp.reason) + (HINTS.get(status, '') if token else ''))
+                error_message(body, resp.reason) + (hints.get(status, '') if token else ''))
             # A POST answered 5xx (other than a gateway's 503, retried above) may have been acted on.
             uncertain = not idempotent and status >= 500 and not self._retryable(idempotent, status, body) \
                 and not missing_object(status, error_message(body, ''))
@@ -417,7 +424,10 @@ class CitrixCloudClient:
     # -- conveniences ------------------------------------------------------------------------
 
     def daas_url(self, path):
-        return self.endpoints.daas + path
+        """The URL of a DaaS path; reached directly (on-premises, Government) it names the site too."""
+        if self.endpoints.direct and daas_site_scoped(path) and not self.site_id:
+            raise CitrixCloudError('no site_id: set site_id (or CITRIX_SITE_ID) for %s' % path.split('?', 1)[0])
+        return self.endpoints.daas_url(path, self.site_id)
 
     def daas(self, method, path, **kwargs):
         """`request` on the DaaS API; site-scoped unless the path is `/me` or under `/Sites`."""

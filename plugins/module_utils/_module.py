@@ -14,7 +14,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible.module_utils.common.parameters import env_fallback
 
-from ansible_collections.citrix.cloud.plugins.module_utils._auth import token_provider
+from ansible_collections.citrix.cloud.plugins.module_utils._token_providers import token_provider
 from ansible_collections.citrix.cloud.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -22,10 +22,13 @@ from ansible_collections.citrix.cloud.plugins.module_utils._client import (
     CitrixCloudError,
 )
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import (
+    DEFAULT_REGION,
+    ON_PREMISES_CUSTOMER,
     REGIONS,
     Endpoints,
     check_api_url,
     check_customer_id,
+    is_loopback,
 )
 from ansible_collections.citrix.cloud.plugins.module_utils._names import check_guid
 
@@ -103,7 +106,10 @@ SHARED_ARGSPEC = dict(
     client_id=dict(type='str', fallback=_env('client_id', 'CITRIX_CLIENT_ID')),
     client_secret=dict(type='str', no_log=True, fallback=_env('client_secret', 'CITRIX_CLIENT_SECRET')),
     access_token=dict(type='str', no_log=True, fallback=_env('access_token', 'CITRIX_ACCESS_TOKEN')),
-    region=dict(type='str', default='global', choices=list(REGIONS), fallback=(env_fallback, ['CITRIX_REGION'])),
+    username=dict(type='str', fallback=_env('username', 'CITRIX_USERNAME')),
+    password=dict(type='str', no_log=True, fallback=_env('password', 'CITRIX_PASSWORD')),
+    # No default: `global` when unset, for Citrix Cloud; set with username / password it is an error.
+    region=dict(type='str', choices=list(REGIONS), fallback=_env('region', 'CITRIX_REGION')),
     api_url=dict(type='str', fallback=(env_fallback, ['CITRIX_API_URL'])),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['CITRIX_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['CITRIX_CA_PATH'])),
@@ -114,7 +120,9 @@ SHARED_ARGSPEC = dict(
 DAAS_ARGSPEC = dict(
     site_id=dict(type='str', fallback=(env_fallback, ['CITRIX_SITE_ID'])),
 )
-CREDENTIALS = ('client_id', 'client_secret', 'access_token')
+CLOUD_CREDENTIALS = ('client_id', 'client_secret', 'access_token')
+ON_PREMISES_CREDENTIALS = ('username', 'password')
+CREDENTIALS = CLOUD_CREDENTIALS + ON_PREMISES_CREDENTIALS
 
 
 def shared_argspec(daas=False):
@@ -129,7 +137,8 @@ def shared_argspec(daas=False):
 WIRE_OPTIONS = ('customer_id', 'client_id', 'client_secret', 'access_token', 'api_url', 'site_id',
                 'region', 'username', 'password')
 SECRET_OPTIONS = ('client_secret', 'access_token', 'password')
-ENV_VARS = dict(client_id='CITRIX_CLIENT_ID', client_secret='CITRIX_CLIENT_SECRET', access_token='CITRIX_ACCESS_TOKEN')
+ENV_VARS = dict(client_id='CITRIX_CLIENT_ID', client_secret='CITRIX_CLIENT_SECRET', access_token='CITRIX_ACCESS_TOKEN',
+                username='CITRIX_USERNAME', password='CITRIX_PASSWORD')
 CONTROL_RE = re.compile(r'[\x00-\x1f\x7f]')
 # (lowest, highest, unit) of the numeric options: beyond them a value is a mistake, not a wish.
 # Options several modules share; doc fragments citrix.cloud.common.parallelism and .jobs.
@@ -194,6 +203,8 @@ def check_options(params, from_env=frozenset()):
     from_env = set(from_env)
     _empty_credentials(params, from_env)
     explicit = set(k for k in CREDENTIALS if params.get(k) is not None and k not in from_env)
+    if _on_premises(params, explicit):
+        return _check_on_premises(params, from_env)
     if 'access_token' in explicit and explicit & {'client_id', 'client_secret'}:
         raise ValueError('parameters are mutually exclusive: access_token|client_id, client_secret')
     if 'access_token' in explicit:
@@ -206,17 +217,77 @@ def check_options(params, from_env=frozenset()):
     if not params.get('access_token') and not (params.get('client_id') and params.get('client_secret')):
         missing = [name for name in ('client_id', 'client_secret') if not params.get(name)]
         raise ValueError('%s not set: set client_id and client_secret (or CITRIX_CLIENT_ID and '
-                         'CITRIX_CLIENT_SECRET), or access_token (or CITRIX_ACCESS_TOKEN)' % ' and '.join(missing))
+                         'CITRIX_CLIENT_SECRET), or access_token (or CITRIX_ACCESS_TOKEN); for an on-premises site, '
+                         'username and password (or CITRIX_USERNAME and CITRIX_PASSWORD)' % ' and '.join(missing))
     if not params.get('customer_id'):
         raise ValueError('missing required argument: customer_id (or set CITRIX_CUSTOMER_ID)')
     check_customer_id(params['customer_id'])
     if params.get('api_url'):
         params['api_url'] = check_api_url(params['api_url'])
+    params['region'] = params.get('region') or DEFAULT_REGION
+    return _check_common(params)
+
+
+def _check_common(params):
     if params.get('site_id'):
         check_guid(params['site_id'], 'site_id')
     if params.get('ca_path') and not os.path.exists(params['ca_path']):
         raise ValueError('ca_path %s does not exist' % params['ca_path'])
     return params
+
+
+def _on_premises(params, explicit):
+    """Whether the credentials are an on-premises domain account; drops the other kind where it came from
+    the environment (the task's own win). Raises ValueError when both kinds are set alike."""
+    cloud_given = explicit.intersection(CLOUD_CREDENTIALS)
+    on_prem_given = explicit.intersection(ON_PREMISES_CREDENTIALS)
+    if cloud_given and on_prem_given:
+        raise ValueError('%s (on-premises) and %s (Citrix Cloud) are both set in the task: give one kind of '
+                         'credentials' % (' and '.join(n for n in ON_PREMISES_CREDENTIALS if n in on_prem_given),
+                                          ' and '.join(n for n in CLOUD_CREDENTIALS if n in cloud_given)))
+    if on_prem_given or cloud_given:
+        on_premises = bool(on_prem_given)
+    else:
+        # All from the environment (an AWX credential injects every field, empty or not): the kind that
+        # is complete wins, a stray value of the other kind is ignored; both complete is ambiguous.
+        cloud_set = [name for name in CLOUD_CREDENTIALS if params.get(name)]
+        on_prem_set = [name for name in ON_PREMISES_CREDENTIALS if params.get(name)]
+        cloud_complete = bool(params.get('access_token') or (params.get('client_id') and params.get('client_secret')))
+        if cloud_complete and len(on_prem_set) == 2:
+            raise ValueError('%s and %s are both set: unset one kind of credentials, or set the credentials in the '
+                             'task' % (' and '.join(ENV_VARS[n] for n in on_prem_set),
+                                       ' and '.join(ENV_VARS[n] for n in cloud_set)))
+        on_premises = len(on_prem_set) == 2 or bool(on_prem_set and not cloud_set)
+    for name in CLOUD_CREDENTIALS if on_premises else ON_PREMISES_CREDENTIALS:
+        params[name] = None
+    return on_premises
+
+
+def _check_on_premises(params, from_env=frozenset()):
+    """username / password: the Orchestration service named by api_url, over https unless on this machine."""
+    for name, other in (('username', 'password'), ('password', 'username')):
+        if not params.get(other):
+            raise ValueError('%s is set but %s is not: an on-premises site needs both (or %s and %s)'
+                             % (name, other, ENV_VARS['username'], ENV_VARS['password']))
+    if ':' in params['username']:
+        raise ValueError('username %r contains ":", which HTTP Basic authentication cannot carry: write it as '
+                         'DOMAIN\\user or user@domain.example' % params['username'])
+    if params.get('region') == DEFAULT_REGION and 'region' in from_env:
+        params['region'] = None  # CITRIX_REGION=global, as an AWX credential injects by default: no choice made
+    if params.get('region'):
+        raise ValueError('region (%s) is for Citrix Cloud; with username and password (an on-premises site) '
+                         'api_url names the server: leave region out (and unset CITRIX_REGION)' % params['region'])
+    if not params.get('api_url'):
+        raise ValueError('api_url is required with username and password: set it (or CITRIX_API_URL) to the '
+                         'server that runs the Orchestration service, like https://ddc1.example.com')
+    params['api_url'] = check_api_url(params['api_url'])
+    if not params['api_url'].lower().startswith('https://') and not is_loopback(params['api_url']):
+        raise ValueError('api_url %s is not https: the password would cross the network in clear. Use https:// '
+                         '(with ca_path for a private CA); http:// is allowed only for this machine (localhost, '
+                         '127.0.0.1, ::1)' % params['api_url'])
+    params['customer_id'] = params.get('customer_id') or ON_PREMISES_CUSTOMER
+    check_customer_id(params['customer_id'])
+    return _check_common(params)
 
 
 def _emptiness(value):
@@ -253,12 +324,15 @@ def build_client(params, warn=None):
 
     `warn`: a callable told what a person should know but that does not fail the run (an unusable token cache).
     """
-    endpoints = Endpoints(params['customer_id'], params.get('region') or 'global', params.get('api_url'))
+    on_premises = bool(params.get('username'))
+    endpoints = Endpoints(params['customer_id'], params.get('region'), params.get('api_url'), on_premises=on_premises)
     client = CitrixCloudClient(endpoints, site_id=params.get('site_id'), timeout=params.get('timeout', 30),
                                retries=params.get('retries', 5), validate_certs=params.get('validate_certs', True),
                                ca_path=params.get('ca_path'))
     client.auth = token_provider(client, endpoints.token, params.get('client_id'), params.get('client_secret'),
-                                 params.get('access_token'), cache=params.get('token_cache', True), warn=warn)
+                                 params.get('access_token'), cache=params.get('token_cache', True), warn=warn,
+                                 username=params.get('username'), password=params.get('password'),
+                                 deployment=endpoints.deployment)
     return client
 
 

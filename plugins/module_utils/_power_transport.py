@@ -58,21 +58,23 @@ def power_params(action, force):
     return params
 
 
-def batch_relative_url(path, params):
+def batch_relative_url(client, path, params):
     """A $batch item's RelativeUrl: the API path below the base, with its query.
 
-    The one place it is built (on-premises servers want a prefix here).
+    The one place it is built. Where DaaS is reached directly (on-premises, Government) it starts with
+    `{customerId}/{siteId}/`, as Citrix's client writes it; behind the gateway it is the path as is.
     """
-    return path + '?' + '&'.join('%s=%s' % kv for kv in sorted(params.items()))
+    return client.endpoints.batch_relative_url(path, client.site_id) + '?' + '&'.join(
+        '%s=%s' % kv for kv in sorted(params.items()))
 
 
-def batch_item(reference, entry, force, token):
+def batch_item(client, reference, entry, force, token):
     # Each item carries exactly one header, as Citrix's client sends it; customer and site come
     # from the batch request itself.
     headers = [{'Name': 'Authorization', 'Value': 'Bearer %s' % token}] if token else []
     action = entry['action']
     return {'Reference': str(reference), 'Method': 'POST', 'Headers': headers, 'Body': '',
-            'RelativeUrl': batch_relative_url(power_path(entry['machine']['Id'], action),
+            'RelativeUrl': batch_relative_url(client, power_path(entry['machine']['Id'], action),
                                               power_params(action, force))}
 
 
@@ -236,7 +238,7 @@ def _batch_items(client, resp, chunk, journal):
 def _send_chunk(client, chunk, force, journal):
     """POST one batch and settle what its job's results settle."""
     token = client.auth.token() if client.auth is not None else None
-    body = {'Items': [batch_item(i, e, force, token) for i, e in enumerate(chunk)]}
+    body = {'Items': [batch_item(client, i, e, force, token) for i, e in enumerate(chunk)]}
     journal.sending(chunk)
     try:
         resp = client.daas('POST', '/$batch', params={'async': 'true'}, json=body, expected=(200, 202),

@@ -6,7 +6,7 @@
 Every Ansible task is a new process and token endpoints are rate limited, so a token is fetched
 once and reused through this cache (see design.md "Tokens"). It never holds a secret; where
 `cryptography` imports, each entry is encrypted with a key derived from the caller's secret.
-Token providers (_auth) use it; they decide what is fresh.
+Token providers (_token_providers) use it; they decide what is fresh.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@ description:
   - Gets a bearer token for a Citrix Cloud API client (or reuses a cached one), so that later tasks,
     other tools or many parallel processes can use it through O(access_token) or E(CITRIX_ACCESS_TOKEN)
     instead of each asking the rate-limited token endpoint.
+  - Works for every deployment the shared options reach - Citrix Cloud, Citrix Cloud Government
+    (O(region=gov), its trust service) and on-premises Citrix Virtual Apps and Desktops (O(username) and
+    O(password), the Orchestration service's token), whose token is sent as C(CWSAuth bearer=<token>) too.
   - With a given O(access_token) (or E(CITRIX_ACCESS_TOKEN)) there is nothing to get, so the module returns
     RV(given=true) and RV(expires_at) when the token tells it, but not the token itself. Ansible would
     hide it anyway (as C(VALUE_SPECIFIED_IN_NO_LOG_PARAMETER)), and the play already holds it.
@@ -52,7 +55,7 @@ access_token:
   description:
     - "The bearer token, sent as C(Authorization: CwsAuth Bearer=<token>)."
     - Sensitive, like a password for about an hour; register it with C(no_log) on the task.
-  returned: when the token was got with O(client_id) and O(client_secret)
+  returned: when the token was got with O(client_id) and O(client_secret), or O(username) and O(password)
   type: str
   sample: eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl
 expires_at:

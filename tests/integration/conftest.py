@@ -40,9 +40,13 @@ class Sim:
         self.proc = subprocess.Popen(cmd + list(extra_args), stdout=self.log, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
         self.ready = self._wait_ready(ready)
         self.url = self.ready["url"]
-        self.customer_id = self.ready["customer_id"]
-        self.client_id = self.ready["client_id"]
-        self.client_secret = self.ready["client_secret"]
+        self.on_premises = "username" in self.ready  # --on-premises: a domain account, no API client
+        self.government = "--government" in extra_args
+        self.customer_id = self.ready.get("customer_id", "CitrixOnPremises")
+        self.client_id = self.ready.get("client_id")
+        self.client_secret = self.ready.get("client_secret")
+        self.username = self.ready.get("username")
+        self.password = self.ready.get("password")
         self.site_id = self.ready["site_id"]
         self.cache_dir = Path(workdir) / "token-cache"
         self.http = requests.Session()
@@ -62,13 +66,23 @@ class Sim:
     @property
     def env(self):
         """CITRIX_* variables for ansible-playbook, as AWX would inject them."""
-        return {
+        if self.on_premises:
+            return {
+                "CITRIX_API_URL": self.url,
+                "CITRIX_USERNAME": self.username,
+                "CITRIX_PASSWORD": self.password,
+                "CITRIX_TOKEN_CACHE_DIR": str(self.cache_dir),
+            }
+        env = {
             "CITRIX_API_URL": self.url,
             "CITRIX_CUSTOMER_ID": self.customer_id,
             "CITRIX_CLIENT_ID": self.client_id,
             "CITRIX_CLIENT_SECRET": self.client_secret,
             "CITRIX_TOKEN_CACHE_DIR": str(self.cache_dir),
         }
+        if self.government:
+            env["CITRIX_REGION"] = "gov"
+        return env
 
     def _control(self, method, name, payload=None):
         response = self.http.request(method, self.url + "/_sim/" + name, json=payload, timeout=30)

@@ -88,3 +88,28 @@ def test_ansible_builder_introspect_finds_the_collections_python_requirements():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     python = yaml.safe_load(proc.stdout)["python"]
     assert [line for line in python if line.startswith("requests") and "citrix.cloud" in line], proc.stdout
+
+
+def test_a_runner_job_with_on_premises_credentials_reboots_idle_machines_and_shows_no_password(start_sim, tmp_path):
+    # The fields an on-premises admin fills: username, password, API URL; region keeps its default
+    # (global, injected as CITRIX_REGION and ignored on-premises), the client fields stay empty.
+    sim = start_sim(extra_args=["--on-premises"])
+    env = injected_env(dict(username=sim.username, password=sim.password, api_url=sim.url))
+    assert env["CITRIX_REGION"] == "global" and env["CITRIX_CUSTOMER_ID"] == "" and env["CITRIX_CLIENT_ID"] == ""
+    env.update(CITRIX_TOKEN_CACHE_DIR=str(sim.cache_dir),
+               ANSIBLE_COLLECTIONS_PATH=str(REPO / "build" / "collections"),
+               ANSIBLE_CONFIG=str(REPO / "tests" / "ansible.cfg"))
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "reboot_idle.yml").write_text((REPO / "playbooks" / "reboot_idle.yml").read_text(encoding="utf-8"))
+
+    job = ansible_runner.run(private_data_dir=str(tmp_path), playbook="reboot_idle.yml", envvars=env,
+                             extravars={"catalog": "DEMOLAB Servers"}, verbosity=3, quiet=True,
+                             settings={"suppress_env_files": True})
+
+    assert job.status == "successful", job.stdout.read()[-3000:]
+    stats = sim.stats()
+    assert len(stats["power_actions"]) == 4 and stats["by_route"]["POST /citrix/orchestration/api/tokens"] == 1
+    assert sim.state()["notifications"] == []  # none on-premises
+    stdout, events = job.stdout.read(), json.dumps(list(job.events))
+    assert sim.password not in stdout and sim.password not in events

@@ -21,7 +21,7 @@ except ImportError:  # ansible-test units: the simulator is not installed, impor
 
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ansible_collections.citrix.cloud.plugins.module_utils._auth import token_provider
+from ansible_collections.citrix.cloud.plugins.module_utils._token_providers import token_provider
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
 from ansible_collections.citrix.cloud.plugins.module_utils._module import refuse_empty
@@ -33,6 +33,20 @@ CLIENT_ID = 'c0ffee00-client-id'
 SECRET = 'S3cr3t-Client-Secret-Value=='
 SITE = '0b1a2c3d-4e5f-6071-8293-a4b5c6d7e8f9'
 TOKEN_PATH = '/cctrustoauth2/%s/tokens/clients' % CUSTOMER
+USER = 'DEMOLAB\\ansible'  # an on-premises administrator
+PASSWORD = 'Pa55-word-of-the-admin'
+ORCHESTRATION = '/citrix/orchestration/api'
+
+
+def shared_params(**given):
+    """The shared options as a module has them before check_options: unset ones None."""
+    params = dict(customer_id=None, client_id=None, client_secret=None, access_token=None, username=None,
+                  password=None, region=None, api_url=None, site_id=None, ca_path=None, timeout=30, retries=5,
+                  token_cache=True, validate_certs=True)
+    params.update(given)
+    return params
+
+
 BASE = '/cvad/manage'
 
 

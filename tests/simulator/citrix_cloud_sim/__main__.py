@@ -8,7 +8,7 @@ import sys
 
 from .faults import FaultConfigError, validate
 from .server import serve
-from .simulator import Simulator
+from .simulator import CLOUD, GOVERNMENT, ON_PREMISES, Simulator
 
 
 def parse_faults(value):
@@ -39,6 +39,14 @@ def build_parser():
                         help="an async job's life, and how long a synchronous $batch takes to answer (default 1.0)")
     parser.add_argument("--faults", type=parse_faults, help="fault config as JSON or @file (see README)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a throwaway CA (ca_path in ready file)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--on-premises", dest="mode", action="store_const", const=ON_PREMISES,
+                      help="serve an on-premises Orchestration service (CVAD 2311+): tokens with HTTP Basic, "
+                           "customer CitrixOnPremises, DaaS under /citrix/orchestration/api, no Citrix Cloud routes")
+    mode.add_argument("--government", dest="mode", action="store_const", const=GOVERNMENT,
+                      help="serve Citrix Cloud Government: the trust service token flow, DaaS under "
+                           "/citrix/orchestration/api, resource locations at the registry, no other platform service")
+    parser.set_defaults(mode=CLOUD)
     return parser
 
 
@@ -57,7 +65,7 @@ def main(argv=None):
         sys.exit("citrix_cloud_sim: --machines, --power-seconds and --private-desktops must not be negative, "
                  "--job-seconds must be positive")
     sim = Simulator(machines=args.machines, power_seconds=args.power_seconds, faults=faults,
-                    job_seconds=args.job_seconds, private_desktops=args.private_desktops)
+                    job_seconds=args.job_seconds, private_desktops=args.private_desktops, mode=args.mode)
     asyncio.run(run(sim, args))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from . import models
-from .daas import json_body, run_maybe_async, site_scoped, group_or_404
+from .daas import group_or_404, json_body, route_prefixes, run_maybe_async, site_scoped
 from .errors import bad_request_daas, daas_error, not_found_daas
 from .paging import page, project
 from .routing import SimResponse
@@ -864,7 +864,7 @@ ROUTES = [
 ]
 
 
-def register(router):
+def register(router, direct=False):
     for method, path, handler in ROUTES:
-        router.add(method, "/cvad/manage" + path, handler)
-        router.add(method, "/cvadapis/{siteId}" + path, handler)
+        for prefix in route_prefixes(direct)[2]:
+            router.add(method, prefix + path, handler)

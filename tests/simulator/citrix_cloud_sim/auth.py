@@ -4,6 +4,9 @@ Tokens are opaque, live ``token_ttl_s`` seconds and cannot be refreshed. They be
 identity service, not to the DaaS world, so /_sim/reset keeps them valid.
 """
 
+import base64
+import binascii
+import datetime
 import hmac
 import re
 import secrets
@@ -21,11 +24,19 @@ CWS_AUTH = re.compile(r"^\s*cwsauth\s+bearer\s*=\s*(\S+)\s*$", re.IGNORECASE)
 PLAIN_BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 
 
+# The on-premises administrator the simulator knows, by either name Windows accepts.
+ADMIN_USER = "DEMOLAB\\ansible"
+ADMIN_UPN = "ansible@demolab.local"
+BASIC = re.compile(r"^\s*basic\s+(\S+)\s*$", re.IGNORECASE)
+
+
 class TokenStore:
     def __init__(self, customer_id):
         self.customer_id = customer_id
         self.client_id = str(uuid.uuid4())
         self.client_secret = secrets.token_urlsafe(24)
+        self.username = ADMIN_USER
+        self.password = secrets.token_urlsafe(18)
         self.tokens = {}  # token -> monotonic expiry
 
     def issue(self, ttl):
@@ -72,6 +83,64 @@ def token_endpoint(sim, req):
     return SimResponse(200, body)
 
 
+def iso_utc(epoch):
+    """ExpiresAt as the Orchestration service writes it: UTC, seven fractional digits, Z."""
+    when = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + "%07d" % (when.microsecond * 10) + "Z"
+
+
+def basic_credentials(req):
+    """(user, password) of an HTTP Basic Authorization header, or None."""
+    match = BASIC.match(req.headers.get("Authorization", ""))
+    if not match:
+        return None
+    try:
+        decoded = base64.b64decode(match.group(1), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None
+
+
+def on_premises_token_endpoint(sim, req):
+    """POST /citrix/orchestration/api/tokens with HTTP Basic (a domain account): TrustExchangeToken."""
+    creds = basic_credentials(req)
+    if creds is None:
+        raise daas_error(401, "Basic authentication with a domain account is required.", "Unauthorized")
+    user, password = creds
+    known = user.lower() in (ADMIN_USER.lower(), ADMIN_UPN.lower())
+    if not known or not hmac.compare_digest(password.encode("utf-8"), sim.tokens.password.encode("utf-8")):
+        raise daas_error(401, "The user name or password is incorrect.", "Unauthorized")
+    ttl = sim.faults.config["token_ttl_s"]
+    token = sim.tokens.issue(ttl)
+    sim.stats.tokens_issued += 1
+    return SimResponse(200, {"Token": token, "Principal": ADMIN_USER, "UserId": sim.user_id,
+                             "CustomerId": sim.world.customer_id, "ExpiresAt": iso_utc(time.time() + ttl)})
+
+
+def government_token_endpoint(sim, req):
+    """POST /{customerId}/tokens/clients at Citrix Cloud Government's trust service: a JSON body
+    {ClientId, ClientSecret}; ExpiresAt an integer, the seconds the token lives (as Citrix's client
+    reads it)."""
+    if req.params["customerId"].lower() != sim.tokens.customer_id.lower():
+        raise gateway_error(400, "badRequest", "Unknown customer.")
+    try:
+        body = req.json()
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict) or not body.get("ClientId") or not body.get("ClientSecret"):
+        raise gateway_error(400, "badRequest", "ClientId and ClientSecret are required in a JSON body.")
+    secret = str(body["ClientSecret"])
+    if body["ClientId"] != sim.tokens.client_id or not hmac.compare_digest(secret.encode(),
+                                                                           sim.tokens.client_secret.encode()):
+        raise gateway_error(401, "authentication", "Invalid client credentials.")
+    ttl = sim.faults.config["token_ttl_s"]
+    token = sim.tokens.issue(ttl)
+    sim.stats.tokens_issued += 1
+    return SimResponse(200, {"Token": token, "Principal": sim.tokens.client_id, "UserId": sim.user_id,
+                             "CustomerId": sim.world.customer_id, "ExpiresAt": int(ttl)})
+
+
 def bearer_token(req):
     """The token of the Authorization header: CwsAuth on requests, plain Bearer in $batch items."""
     value = req.headers.get("Authorization", "")
@@ -99,15 +168,17 @@ def accepts_json(req, strict):
     return any(r in wanted for r in ranges)
 
 
-def check_daas(sim, req, site_scoped, site_in_path=None):
+def check_daas(sim, req, site_scoped, site_in_path=None, customer_in_path=None):
     """Headers for a DaaS call: token, Citrix-CustomerId, Accept and, when site scoped,
-    Citrix-InstanceId (or the site in the path on the retired /cvadapis/{siteId} form)."""
+    Citrix-InstanceId (or the site in the path on the retired /cvadapis/{siteId} form, and on the
+    Orchestration service's /{customerId}/{siteId}/... form, which carries the customer too)."""
     token = check_token(sim, req, daas=True)
     customer = req.headers.get("Citrix-CustomerId")
-    if not customer:
+    if not customer and customer_in_path is None:
         raise daas_error(400, "Citrix-CustomerId header is required.", "MissingCustomerId")
-    if customer.lower() != sim.world.customer_id.lower():
-        raise daas_error(403, "Caller is not authorized for this customer.", "Forbidden")
+    for named in (customer, customer_in_path):
+        if named is not None and named.lower() != sim.world.customer_id.lower():
+            raise daas_error(403, "Caller is not authorized for this customer.", "Forbidden")
     if not accepts_json(req, strict=True):
         raise daas_error(406, "Caller must accept application/json.", "NotAcceptable")
     if site_scoped:

@@ -2,9 +2,10 @@
 paths that Citrix's tutorial scripts still call (site id in the path, no Citrix-InstanceId)."""
 
 import json
+import re
 import time
 import uuid
-from urllib.parse import urlsplit, parse_qsl
+from urllib.parse import quote, urlsplit, parse_qsl
 
 from multidict import CIMultiDict
 
@@ -13,7 +14,7 @@ from .auth import check_daas
 from .errors import ApiError, bad_request_daas, daas_error, not_found_daas
 from .paging import is_preview, page, project, query_bool
 from .power import queue_action
-from .routing import SimRequest, SimResponse
+from .routing import ORCHESTRATION, SimRequest, SimResponse
 from .world import Job
 
 POWER_VERBS = ["start", "shutdown", "reboot", "suspend", "resume"]
@@ -25,8 +26,26 @@ MESSAGE_STYLES = {"Unknown", "Critical", "Question", "Exclamation", "Information
 
 
 # -- helpers --------------------------------------------------------------------------------------
+def route_prefixes(direct=False):
+    """(prefixes of /me, of /Sites, of site-scoped routes) for DaaS behind the gateway or reached directly.
+
+    Behind the API gateway: /cvad/manage with the Citrix-CustomerId / Citrix-InstanceId headers, and
+    the retired /cvadapis preview. Reached directly (an on-premises Orchestration service, Citrix Cloud
+    Government's {customerId}.xendesktop.us), as Citrix's client calls it: /me at the API root, Sites
+    below the customer, every other route below customer and site (Go SDK: after discovery the base
+    path gains /{customerId}/{siteId}, so "Me ... will no longer work" there).
+    """
+    if direct:
+        return [ORCHESTRATION], [ORCHESTRATION + "/{customerId}"], [ORCHESTRATION + "/{customerId}/{siteId}"]
+    return ["/cvad/manage", "/cvadapis"], ["/cvad/manage", "/cvadapis"], ["/cvad/manage", "/cvadapis/{siteId}"]
+
+
 def api_prefix(req):
-    """Where this request's API lives, for Location headers: /cvad/manage or /cvadapis/{siteId}."""
+    """Where this request's API lives, for Location headers: /cvad/manage, /cvadapis/{siteId}, or
+    the Orchestration service's /citrix/orchestration/api/{customerId}/{siteId}."""
+    if req.path.startswith(ORCHESTRATION):
+        return "%s/%s/%s" % (ORCHESTRATION, quote(req.params.get("customerId", ""), safe=""),
+                             quote(req.params.get("siteId", ""), safe=""))
     if req.path.startswith("/cvadapis"):
         return f"/cvadapis/{req.params['siteId']}" if "siteId" in req.params else "/cvadapis"
     return "/cvad/manage"
@@ -35,7 +54,8 @@ def api_prefix(req):
 def site_scoped(fn):
     """Wrap a handler with the site-scoped header checks."""
     def handler(sim, req):
-        check_daas(sim, req, site_scoped=True, site_in_path=req.params.get("siteId"))
+        check_daas(sim, req, site_scoped=True, site_in_path=req.params.get("siteId"),
+                   customer_in_path=req.params.get("customerId"))
         return fn(sim, req)
     handler.__name__ = fn.__name__
     return handler
@@ -114,7 +134,7 @@ def job_outcome(work):
 
 # -- /me and /Sites --------------------------------------------------------------------------------
 def get_me(sim, req):
-    token = check_daas(sim, req, site_scoped=False)
+    token = check_daas(sim, req, site_scoped=False)  # the root of the API: no customer in the path
     world = sim.world
     expiry = time.time() + max(0.0, sim.tokens.expiry(token) - time.monotonic())
     return SimResponse(200, {
@@ -130,12 +150,12 @@ def get_me(sim, req):
 
 
 def list_sites(sim, req):
-    check_daas(sim, req, site_scoped=False)
+    check_daas(sim, req, site_scoped=False, customer_in_path=req.params.get("customerId"))
     return SimResponse(200, {"Items": [{"Id": sim.world.site.id, "Name": sim.world.site.name}]})
 
 
 def get_site(sim, req):
-    check_daas(sim, req, site_scoped=False)
+    check_daas(sim, req, site_scoped=False, customer_in_path=req.params.get("customerId"))
     site = sim.world.site
     if req.params["nameOrId"].lower() not in (site.id.lower(), site.name.lower()):
         raise not_found_daas("Site")
@@ -399,7 +419,14 @@ def batch_item_headers(outer, item):
 def run_batch_item(sim, outer, item):
     """Dispatch one item through the same router, authenticated by its own Headers."""
     url = urlsplit(item["RelativeUrl"])
-    path = url.path if url.path.startswith(("/cvad/manage", "/cvadapis")) else api_prefix(outer) + url.path
+    if outer.path.startswith(ORCHESTRATION):
+        # Relative to the API root: Citrix's client writes "{customerId}/{siteId}/Machines/..." here
+        # (GetBatchRequestItemRelativeUrl); an item without them names no route.
+        path = ORCHESTRATION + "/" + re.sub("/+", "/", url.path.lstrip("/"))
+    elif url.path.startswith(("/cvad/manage", "/cvadapis")):
+        path = url.path
+    else:
+        path = api_prefix(outer) + url.path
     sub = SimRequest(method=(item.get("Method") or "GET").upper(), path=path, query=dict(parse_qsl(url.query)),
                      headers=batch_item_headers(outer, item), body=(item.get("Body") or "").encode(),
                      base_url=outer.base_url, in_batch=True)
@@ -437,11 +464,13 @@ SITE_ROUTES = [
 ]
 
 
-def register(router):
-    for prefix in ("/cvad/manage", "/cvadapis"):
+def register(router, direct=False):
+    me_prefixes, sites_prefixes, site_prefixes = route_prefixes(direct)
+    for prefix in me_prefixes:
         router.add("GET", f"{prefix}/me", get_me)
+    for prefix in sites_prefixes:
         router.add("GET", f"{prefix}/Sites", list_sites)
         router.add("GET", f"{prefix}/Sites/{{nameOrId}}", get_site)
     for method, path, handler in SITE_ROUTES:
-        router.add(method, "/cvad/manage" + path, handler)
-        router.add(method, "/cvadapis/{siteId}" + path, handler)
+        for prefix in site_prefixes:
+            router.add(method, prefix + path, handler)

@@ -240,9 +240,9 @@ ROUTES = [
 ]
 
 
-def register(router):
+def register(router, direct=False):
     if patch_fields not in daas.PATCH_HOOKS:
         daas.PATCH_HOOKS.append(patch_fields)
     for method, path, handler in ROUTES:
-        router.add(method, "/cvad/manage" + path, handler)
-        router.add(method, "/cvadapis/{siteId}" + path, handler)
+        for prefix in daas.route_prefixes(direct)[2]:
+            router.add(method, prefix + path, handler)

@@ -170,8 +170,11 @@ def list_notifications(sim, req):
     return SimResponse(200, {"items": items, "continuationToken": str(offset + NOTIFICATION_PAGE) if more else None})
 
 
-def register(router):
-    for base in ("/resourcelocations", "/{customerId}/resourcelocations"):
+def register(router, government=False):
+    """Citrix Cloud's platform services. Government (Citrix's client): resource locations only, at the
+    registry's /{customerId}/resourcelocations; no service states or notifications service."""
+    bases = ("/{customerId}/resourcelocations",) if government else ("/resourcelocations", "/{customerId}/resourcelocations")
+    for base in bases:
         router.add("GET", base, list_locations)
         router.add("POST", base, create_location)
         router.add("GET", base + "/", list_locations)
@@ -179,6 +182,8 @@ def register(router):
         router.add("GET", base + "/{id}", get_location)
         router.add("PUT", base + "/{id}", update_location)
         router.add("DELETE", base + "/{id}", delete_location)
+    if government:
+        return
     router.add("GET", "/{customerId}/serviceStates", service_states)
     router.add("POST", "/{customerId}/notifications/items", create_notification)
     router.add("GET", "/{customerId}/notifications", list_notifications)

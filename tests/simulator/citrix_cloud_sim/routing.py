@@ -46,8 +46,13 @@ class SimResponse:
     hold: float = 0.0  # seconds the server waits, after the work is done, before answering
 
 
+# The Orchestration service's own API root: on-premises servers and Citrix Cloud Government's
+# {customerId}.xendesktop.us hosts, where Citrix's client reaches DaaS without the API gateway.
+ORCHESTRATION = "/citrix/orchestration/api"
+
+
 def is_daas_path(path):
-    return path.startswith("/cvad/manage") or path.startswith("/cvadapis")
+    return path.startswith(("/cvad/manage", "/cvadapis", ORCHESTRATION))
 
 
 @dataclass

@@ -43,10 +43,10 @@ SERVICE_STATES = [
 STATE_TYPE = {"ProductionTrial": "ProductionTrial", "Production": "Production"}
 
 
-def build_world(scale_machines=0, private_desktops=0):
+def build_world(scale_machines=0, private_desktops=0, customer_id=CUSTOMER_ID):
     rng = random.Random(SCENARIO_SEED)
     world = World(
-        customer_id=CUSTOMER_ID,
+        customer_id=customer_id,
         customer_name="Demo Lab",
         site=Ref(new_guid(rng), "cloudxdsite", 1),
         zone=Ref(new_guid(rng), "Primary Zone", 1),

@@ -29,16 +29,23 @@ class RunningSimulator:
         self.log_path = log_path
         self.url = info["url"]
         self._ssl = ssl.create_default_context(cafile=info["ca_path"]) if "ca_path" in info else None
+        self.government = False  # set by start_simulator for --government
 
     def env(self):
         """The connection details as the CITRIX_* variables the collection reads."""
-        env = {
-            "CITRIX_API_URL": self.url,
-            "CITRIX_CUSTOMER_ID": self.info["customer_id"],
-            "CITRIX_CLIENT_ID": self.info["client_id"],
-            "CITRIX_CLIENT_SECRET": self.info["client_secret"],
-            "CITRIX_SITE_ID": self.info["site_id"],
-        }
+        if "username" in self.info:  # --on-premises: a domain account, the server in CITRIX_API_URL
+            env = {"CITRIX_API_URL": self.url, "CITRIX_USERNAME": self.info["username"],
+                   "CITRIX_PASSWORD": self.info["password"], "CITRIX_SITE_ID": self.info["site_id"]}
+        else:
+            env = {
+                "CITRIX_API_URL": self.url,
+                "CITRIX_CUSTOMER_ID": self.info["customer_id"],
+                "CITRIX_CLIENT_ID": self.info["client_id"],
+                "CITRIX_CLIENT_SECRET": self.info["client_secret"],
+                "CITRIX_SITE_ID": self.info["site_id"],
+            }
+        if self.government:
+            env["CITRIX_REGION"] = "gov"
         if "ca_path" in self.info:
             env["CITRIX_CA_PATH"] = self.info["ca_path"]
         return env
@@ -78,7 +85,9 @@ def start_simulator(args=(), timeout=20):
             proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             info = wait_ready(proc, ready, timeout, log_path)
-            yield RunningSimulator(proc, info, log_path)
+            running = RunningSimulator(proc, info, log_path)
+            running.government = "--government" in args
+            yield running
         finally:
             stop(proc)
 

@@ -17,14 +17,18 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
 from ansible_collections.citrix.cloud.plugins.module_utils._module import (
     CitrixCloudModule,
+    build_client,
     check_guid,
     check_options,
     refuse_empty,
     snake,
     snake_in_place,
 )
+from ansible_collections.citrix.cloud.plugins.module_utils._token_providers import GovernmentClientCredentials
 from ansible_collections.citrix.cloud.plugins.modules import citrix_resource_location, citrix_resource_location_info
-from ansible_collections.citrix.cloud.tests.unit.conftest import CLIENT_ID, CUSTOMER, SECRET, SITE, TOKEN_PATH, json_response
+from ansible_collections.citrix.cloud.tests.unit.conftest import (
+    CLIENT_ID, CUSTOMER, PASSWORD, SECRET, SITE, TOKEN_PATH, USER, json_response, shared_params,
+)
 
 CREDS = dict(customer_id=CUSTOMER, client_id=CLIENT_ID, client_secret=SECRET)
 
@@ -308,3 +312,74 @@ def test_snake_in_place_replaces_each_item():
     items = [dict(MACHINE), dict(MACHINE, Id='m-2')]
     same = snake_in_place(items)
     assert same is items and [i['id'] for i in items] == ['m-1', 'm-2'] and items[0] == snake(MACHINE)
+
+
+# ---------------------------------------------------------------- options, before any call
+
+@pytest.mark.parametrize('given, words', [
+    (dict(username=USER), 'username is set but password is not'),
+    (dict(password=PASSWORD), 'password is set but username is not'),
+    (dict(username=USER, password=PASSWORD, client_id=CLIENT_ID, client_secret=SECRET),
+     r'username and password \(on-premises\) and client_id and client_secret \(Citrix Cloud\) are both set'),
+    (dict(username=USER, password=PASSWORD, access_token='tok'), 'are both set in the task'),
+    (dict(username=USER, password=PASSWORD, region='eu'), 'region .eu. is for Citrix Cloud'),
+    (dict(username=USER, password=PASSWORD, region='gov'), 'leave region out'),
+    (dict(username=USER, password=PASSWORD, api_url=None), 'api_url is required'),
+    (dict(username=USER, password=PASSWORD, api_url='http://ddc1.example.com'), 'not https: the password would'),
+    (dict(username=USER, password=PASSWORD, api_url='http://10.0.0.5:8080'), 'not https'),
+    (dict(username='DEMOLAB\\a:b', password=PASSWORD), 'HTTP Basic'),
+])
+def test_bad_on_premises_input_fails_before_any_call(given, words):
+    given.setdefault('api_url', 'https://ddc1.example.com')
+    with pytest.raises(ValueError, match=words) as err:
+        check_options(shared_params(**given))
+    assert PASSWORD not in str(err.value)
+
+
+def test_both_kinds_from_the_environment_is_an_error():
+    with pytest.raises(ValueError, match='CITRIX_USERNAME and CITRIX_PASSWORD and CITRIX_CLIENT_ID'):
+        check_options(shared_params(username=USER, password=PASSWORD, client_id=CLIENT_ID, client_secret=SECRET,
+                                    customer_id=CUSTOMER, api_url='https://ddc1'),
+                      frozenset(('username', 'password', 'client_id', 'client_secret')))
+
+
+def test_from_the_environment_the_complete_kind_wins_and_a_stray_value_is_ignored():
+    # an AWX credential of the collection's type injects every field, empty or not
+    cloud = check_options(shared_params(customer_id=CUSTOMER, client_id=CLIENT_ID, client_secret=SECRET, password=PASSWORD),
+                          frozenset(('client_id', 'client_secret', 'password')))
+    assert (cloud['password'], cloud['client_id']) == (None, CLIENT_ID)
+    onprem = check_options(shared_params(username=USER, password=PASSWORD, client_id=CLIENT_ID, api_url='https://ddc1',
+                                         region='global'), frozenset(('username', 'password', 'client_id', 'region')))
+    assert (onprem['client_id'], onprem['region'], onprem['customer_id']) == (None, None, 'CitrixOnPremises')
+    with pytest.raises(ValueError, match='username is set but password is not'):
+        check_options(shared_params(username=USER, api_url='https://ddc1'), frozenset(('username',)))
+
+
+def test_a_region_from_the_environment_other_than_global_is_still_an_error_on_premises():
+    with pytest.raises(ValueError, match='region .jp. is for Citrix Cloud'):
+        check_options(shared_params(username=USER, password=PASSWORD, api_url='https://ddc1', region='jp'),
+                      frozenset(('region',)))
+    with pytest.raises(ValueError, match='region .global. is for Citrix Cloud'):  # written in the task
+        check_options(shared_params(username=USER, password=PASSWORD, api_url='https://ddc1', region='global'))
+
+
+def test_the_task_kind_wins_over_the_environment_kind():
+    onprem = check_options(shared_params(username=USER, password=PASSWORD, client_id=CLIENT_ID, client_secret=SECRET,
+                                         api_url='https://ddc1'), frozenset(('client_id', 'client_secret')))
+    assert (onprem['client_id'], onprem['client_secret'], onprem['username']) == (None, None, USER)
+    cloud = check_options(shared_params(username=USER, password=PASSWORD, client_id=CLIENT_ID, client_secret=SECRET,
+                                        customer_id=CUSTOMER), frozenset(('username', 'password')))
+    assert (cloud['username'], cloud['password'], cloud['client_id']) == (None, None, CLIENT_ID)
+
+
+@pytest.mark.parametrize('url', ['http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:8', 'https://ddc1'])
+def test_on_premises_defaults_customer_and_allows_http_only_on_loopback(url):
+    checked = check_options(shared_params(username=USER, password=PASSWORD, api_url=url))
+    assert checked['customer_id'] == 'CitrixOnPremises'
+    assert checked['region'] is None
+
+
+def test_cloud_region_defaults_to_global_and_gov_is_a_region():
+    assert check_options(shared_params(customer_id=CUSTOMER, client_id=CLIENT_ID, client_secret=SECRET))['region'] == 'global'
+    checked = check_options(shared_params(customer_id=CUSTOMER, client_id=CLIENT_ID, client_secret=SECRET, region='gov'))
+    assert isinstance(build_client(checked).auth, GovernmentClientCredentials)

@@ -14,8 +14,9 @@ import logging
 
 import pytest
 
-from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, Response
-from ansible_collections.citrix.cloud.tests.unit.conftest import json_response
+from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient, CitrixCloudError, Response
+from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
+from ansible_collections.citrix.cloud.tests.unit.conftest import CUSTOMER, SITE, json_response
 from ansible_collections.citrix.cloud.plugins.module_utils import _power_plan as power
 from ansible_collections.citrix.cloud.plugins.module_utils import _power_transport as transport
 
@@ -55,6 +56,8 @@ class Service:
         self.scheduled = []  # (time, machine id, action): the service acts late
         self.workers = []    # `workers` of every parallel_map
         self.gets = 0
+        self.endpoints = Endpoints('acme1234')  # behind the gateway: $batch items carry the path as is
+        self.site_id = None
 
     # -- the client's surface ----------------------------------------------------------------
     def clock(self):
@@ -413,3 +416,13 @@ def test_the_token_in_batch_items_never_reaches_a_message_or_log(make_client, to
         assert '********' in text  # the service did quote it
     for token in ['tok-%d' % n for n in range(1, token_endpoint.count + 1)]:
         assert token not in text
+
+
+def test_batch_items_carry_the_prefix_where_daas_is_direct():
+    entry = {'action': 'reboot', 'machine': {'Id': 'm-1'}}
+    direct = CitrixCloudClient(Endpoints(None, api_url='https://ddc1', on_premises=True), site_id=SITE)
+    gateway = CitrixCloudClient(Endpoints(CUSTOMER), site_id=SITE)
+    item = transport.batch_item(direct, 0, entry, False, 'tok')
+    assert item['RelativeUrl'] == 'CitrixOnPremises/%s/Machines/m-1/$reboot?detailResponseRequired=false' % SITE
+    assert item['Headers'] == [{'Name': 'Authorization', 'Value': 'Bearer tok'}]
+    assert transport.batch_item(gateway, 0, entry, False, 'tok')['RelativeUrl'] == '/Machines/m-1/$reboot?detailResponseRequired=false'

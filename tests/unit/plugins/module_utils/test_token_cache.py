@@ -84,7 +84,7 @@ def test_default_cache_dir(monkeypatch, tmp_path):
 
 PROCESS = textwrap.dedent('''
     import os, sys, time
-    from ansible_collections.citrix.cloud.plugins.module_utils import _auth
+    from ansible_collections.citrix.cloud.plugins.module_utils import _token_providers as _auth
     from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient
     from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
     endpoints = Endpoints('acme1234', api_url=sys.argv[1])

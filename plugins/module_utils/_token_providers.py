@@ -11,16 +11,25 @@ A provider is what CitrixCloudClient calls `auth`; it has
   expires_at         epoch seconds, when known
 `GivenToken` hands out a token got elsewhere. `FetchedToken` is the base of providers that get
 tokens from an endpoint, reusing them through the shared token cache (_token_cache); a
-subclass implements `fetch()`. `ClientCredentials` is Citrix Cloud's API client flow.
+subclass implements `fetch()`:
+  ClientCredentials            Citrix Cloud's API client flow (cctrustoauth2, a form, `expires_in`)
+  GovernmentClientCredentials  Citrix Cloud Government's trust service (a JSON body, `Token` / `ExpiresAt`)
+  OnPremisesCredentials        an on-premises Orchestration service's `/tokens` route (HTTP Basic with a
+                               domain account, `Token` / `ExpiresAt`)
+`token_provider` picks one from the shared credential options.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import datetime
 import json
+import re
 import threading
 import time
+
+from urllib.parse import urlsplit
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
 from ansible_collections.citrix.cloud.plugins.module_utils._token_cache import TokenCache, cache_key
@@ -28,6 +37,9 @@ from ansible_collections.citrix.cloud.plugins.module_utils._token_cache import T
 REFRESH_MARGIN = 300  # seconds: a token this close to expiry is not handed out
 DEFAULT_LIFETIME = 3600  # Citrix tokens live an hour; used when expires_in is missing or unreadable
 CREDENTIALS_HINT = 'check client_id / client_secret and customer_id (and region or api_url)'
+ON_PREMISES_HINT = ('check username (DOMAIN\\user or user@domain.example) and password, and that the account is '
+                    'a Citrix administrator of the site')
+ISO_RE = re.compile(r'^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$', re.IGNORECASE)
 
 
 def parse_expires_in(value):
@@ -37,6 +49,52 @@ def parse_expires_in(value):
     except (TypeError, ValueError):
         return DEFAULT_LIFETIME
     return seconds if seconds > 0 else DEFAULT_LIFETIME
+
+
+def parse_iso_time(value):
+    """Epoch seconds of an RFC 3339 time such as .NET writes it (`2026-12-02T01:00:00.1234567Z`), or None.
+
+    A time without an offset is UTC (the Orchestration service documents `ExpiresAt` as a UTC time).
+    """
+    match = ISO_RE.match(value.strip()) if isinstance(value, str) else None
+    if not match:
+        return None
+    stamp, fraction, zone = match.groups()
+    try:
+        when = datetime.datetime.strptime(stamp, '%Y-%m-%dT%H:%M:%S').replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return None
+    offset = 0
+    if zone and zone.upper() != 'Z':
+        digits = zone[1:].replace(':', '')
+        offset = (int(digits[:2]) * 60 + int(digits[2:])) * 60 * (1 if zone[0] == '+' else -1)
+    return when.timestamp() - offset + (float('0.' + fraction) if fraction else 0.0)
+
+
+def parse_expires_at(value, clock=time.time):
+    """Seconds a token lives from `ExpiresAt`: an RFC 3339 time (on-premises), or an integer (Government).
+
+    Citrix's client reads Government's integer as seconds from now; one that can only be a time (epoch
+    seconds or milliseconds) is read as one. Missing, unreadable or already past: DEFAULT_LIFETIME.
+    """
+    now = clock()
+    if isinstance(value, str) and not re.match(r'^\s*\d+(\.\d+)?\s*$', value):
+        when = parse_iso_time(value)
+        lifetime = when - now if when is not None else None
+    else:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None:
+            lifetime = None
+        elif number > 1e12:  # epoch milliseconds
+            lifetime = number / 1000.0 - now
+        elif number > 1e9:  # epoch seconds
+            lifetime = number - now
+        else:
+            lifetime = number
+    return lifetime if lifetime and lifetime > 0 else DEFAULT_LIFETIME
 
 
 def jwt_expiry(token):
@@ -201,9 +259,89 @@ class ClientCredentials(FetchedToken):
                 'still exists and has access to this customer_id' % self.client_id)
 
 
+class TrustServiceToken(FetchedToken):
+    """Tokens answered as `{Token, Principal, UserId, CustomerId, ExpiresAt}`, as the trust service of
+    Citrix Cloud Government and the on-premises Orchestration service answer."""
+
+    def _entry(self, resp, hint):
+        body = resp.body if isinstance(resp.body, dict) else {}
+        token = body.get('Token') or body.get('token')
+        if not token or not isinstance(token, str):
+            raise CitrixCloudError('the token endpoint answered %s without a Token: %s' % (resp.status, hint),
+                                   status=resp.status, transaction_id=resp.transaction_id)
+        return token_entry(token, parse_expires_at(body.get('ExpiresAt', body.get('expiresAt')), self.clock),
+                           self.clock)
+
+
+class GovernmentClientCredentials(TrustServiceToken):
+    """Citrix Cloud Government API client credentials at its trust service (a JSON body)."""
+
+    def __init__(self, client, token_url, client_id, client_secret, cache=True, cache_dir=None, clock=time.time,
+                 warn=None):
+        super().__init__(client, (token_url, client_id, client_secret), client_secret, cache, cache_dir, clock, warn)
+        self.token_url = token_url
+        self.client_id = client_id
+        self.client_secret = client_secret
+
+    def fetch(self):
+        body = {'ClientId': self.client_id, 'ClientSecret': self.client_secret}
+        try:
+            resp = self.client.request('POST', self.token_url, json=body, auth=False, idempotent=True)
+        except CitrixCloudError as exc:
+            if exc.status in (400, 401, 403, 404):
+                exc.message = 'Citrix Cloud Government refused the credentials of API client %s (%s): %s' % (
+                    self.client_id, exc.message, CREDENTIALS_HINT)
+            raise
+        return self._entry(resp, CREDENTIALS_HINT)
+
+    def refused_message(self):
+        return ('Citrix Cloud Government refused a freshly issued token of API client %s too (401): check that the '
+                'client still exists and has access to this customer_id' % self.client_id)
+
+
+class OnPremisesCredentials(TrustServiceToken):
+    """A domain account at an on-premises Orchestration service (`POST .../tokens`, HTTP Basic).
+
+    Cached like a cloud token: keyed by a hash of the token URL (the server), the user and the
+    password, encrypted with a key derived from the password, which the cache never holds.
+    """
+
+    def __init__(self, client, token_url, username, password, cache=True, cache_dir=None, clock=time.time,
+                 warn=None):
+        super().__init__(client, (token_url, username, password), password, cache, cache_dir, clock, warn)
+        self.token_url = token_url
+        self.username = username
+        self.server = urlsplit(token_url).netloc
+        self._basic = 'Basic ' + base64.b64encode(('%s:%s' % (username, password)).encode('utf-8')).decode('ascii')
+        client.secrets.add(self._basic[len('Basic '):])
+
+    def fetch(self):
+        try:
+            resp = self.client.request('POST', self.token_url, headers={'Authorization': self._basic}, auth=False,
+                                       idempotent=True)
+        except CitrixCloudError as exc:
+            if exc.status in (400, 401, 403):
+                exc.message = 'the Orchestration service at %s refused the credentials of user %s (%s): %s' % (
+                    self.server, self.username, exc.message, ON_PREMISES_HINT)
+            elif exc.status in (404, 405):
+                exc.message = ('%s has no Orchestration service token route (%s): check api_url, the server that runs '
+                               'Web Studio (Citrix Virtual Apps and Desktops 2311 or later)' % (self.server, exc.message))
+            raise
+        return self._entry(resp, ON_PREMISES_HINT)
+
+    def refused_message(self):
+        return ('the Orchestration service at %s refused a freshly issued token of user %s too (401): check that the '
+                'account is still a Citrix administrator of the site' % (self.server, self.username))
+
+
 def token_provider(client, token_url, client_id=None, client_secret=None, access_token=None, cache=True,
-                   cache_dir=None, clock=time.time, warn=None):
-    """The provider for the shared credential options: a given access_token, else client credentials."""
+                   cache_dir=None, clock=time.time, warn=None, username=None, password=None, deployment='cloud'):
+    """The provider for the shared credential options: a given access_token; else a domain account
+    (on-premises); else API client credentials, in the flow of the deployment ('cloud' or 'gov')."""
     if access_token:
         return GivenToken(client, access_token)
+    if username:
+        return OnPremisesCredentials(client, token_url, username, password, cache, cache_dir, clock, warn)
+    if deployment == 'gov':
+        return GovernmentClientCredentials(client, token_url, client_id, client_secret, cache, cache_dir, clock, warn)
     return ClientCredentials(client, token_url, client_id, client_secret, cache, cache_dir, clock, warn)
