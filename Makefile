@@ -111,6 +111,7 @@ release: $(VENV)
 	sed -i 's/^version: .*/version: $(RELEASE)/' galaxy.yml
 	sed -i "s/^COLLECTION_VERSION = .*/COLLECTION_VERSION = '$(RELEASE)'/" plugins/module_utils/_client.py
 	PATH=$(CURDIR)/$(BIN):$$PATH antsibull-changelog release --version $(RELEASE)
+	$(BIN)/python tests/packaging/format_changelog.py changelogs/changelog.yaml
 	@echo "Now review CHANGELOG.rst, commit, tag $(RELEASE) and run make build."
 
 # The HTML docsite (antsibull-docs + Sphinx) in build/docsite/build/html.

@@ -119,7 +119,8 @@ options:
     description:
       - Reuse a token across tasks and processes on this controller through an owner-only cache file
         in E(CITRIX_TOKEN_CACHE_DIR), else C(${XDG_CACHE_HOME:-~/.cache}/citrix.cloud).
-        The file never holds the secret (or password) and is encrypted with a key derived from it.
+        The file never holds the secret (or password); it is encrypted with a key derived from it where the
+        Python that runs the module has C(cryptography) (otherwise it is plain JSON, still readable by its owner only).
       - The folder is used only when it is owned by the user running the module, writable by no one else
         and not a symbolic link (a missing one is created with mode 0700; an existing one is never changed).
         Otherwise, or when its lock is held for over 30 seconds, the module warns and works without the cache.
@@ -381,7 +382,7 @@ options:
     default: 5
   token_cache:
     description:
-      - Reuse a token across processes on this controller through an owner-only, encrypted cache file.
+      - Reuse a token across processes on this controller through an owner-only cache file (encrypted where C(cryptography) is available).
     type: bool
     default: true
     env:
