@@ -227,8 +227,8 @@ class FetchedToken:
         return self.cache.locked(locked, unlocked=self.fetch)
 
 
-class ClientCredentials(FetchedToken):
-    """Citrix Cloud API client credentials (client_id / client_secret) at the trust service."""
+class ApiClientToken(FetchedToken):
+    """A token for an API client (client_id / client_secret), cached under its token URL and client."""
 
     def __init__(self, client, token_url, client_id, client_secret, cache=True, cache_dir=None, clock=time.time,
                  warn=None):
@@ -236,6 +236,10 @@ class ClientCredentials(FetchedToken):
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
+
+
+class ClientCredentials(ApiClientToken):
+    """Citrix Cloud API client credentials (client_id / client_secret) at the trust service."""
 
     def fetch(self):
         form = {'grant_type': 'client_credentials', 'client_id': self.client_id,
@@ -273,15 +277,8 @@ class TrustServiceToken(FetchedToken):
                            self.clock)
 
 
-class GovernmentClientCredentials(TrustServiceToken):
+class GovernmentClientCredentials(TrustServiceToken, ApiClientToken):
     """Citrix Cloud Government API client credentials at its trust service (a JSON body)."""
-
-    def __init__(self, client, token_url, client_id, client_secret, cache=True, cache_dir=None, clock=time.time,
-                 warn=None):
-        super().__init__(client, (token_url, client_id, client_secret), client_secret, cache, cache_dir, clock, warn)
-        self.token_url = token_url
-        self.client_id = client_id
-        self.client_secret = client_secret
 
     def fetch(self):
         body = {'ClientId': self.client_id, 'ClientSecret': self.client_secret}
