@@ -14,7 +14,10 @@ author:
 description:
   - Makes sure a resource location exists with the given settings, or does not exist.
   - Changes only the settings that differ from what is asked; a second identical run changes nothing.
-  - Uses the Resource Locations API (C(https://api.cloud.com/resourcelocations)).
+  - Uses the Resource Locations API (C(https://api.cloud.com/resourcelocations); in Citrix Cloud Government
+    C(https://registry.citrixworkspacesapi.us/{customerId}/resourcelocations)).
+  - Resource locations are a Citrix Cloud service, so with on-premises credentials (O(username)) the task
+    fails before any call.
 options:
   name:
     description:

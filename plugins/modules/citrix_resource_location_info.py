@@ -14,7 +14,10 @@ author:
 description:
   - Lists the resource locations of a Citrix Cloud customer, all of them or those matching
     O(name) and/or O(id).
-  - Uses the Resource Locations API (C(https://api.cloud.com/resourcelocations)).
+  - Uses the Resource Locations API (C(https://api.cloud.com/resourcelocations); in Citrix Cloud Government
+    C(https://registry.citrixworkspacesapi.us/{customerId}/resourcelocations)).
+  - Resource locations are a Citrix Cloud service, so with on-premises credentials (O(username)) the task
+    fails before any call.
 options:
   name:
     description:
