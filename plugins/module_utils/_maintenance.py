@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
 from ansible_collections.citrix.cloud.plugins.module_utils._names import path_segment
-from ansible_collections.citrix.cloud.plugins.module_utils._results import machine_result
+from ansible_collections.citrix.cloud.plugins.module_utils._results import machine_result, names_diff
 
 
 def wanted_body(machine, enabled):
@@ -68,3 +68,13 @@ def to_results(entries):
             item['maintenance_mode_reason'] = None
         out.append(item)
     return out
+
+
+def maintenance_diff(entries):
+    """The machines in maintenance mode before the task, and after it (or after it, planned)."""
+    def now_on(entry):
+        done = entry['body'] and entry['result'] in ('act', 'changed')
+        return entry['body']['InMaintenanceMode'] if done else bool(entry['machine'].get('InMaintenanceMode'))
+    return names_diff('machines in maintenance mode',
+                      [e['machine'].get('Name') for e in entries if e['machine'].get('InMaintenanceMode')],
+                      [e['machine'].get('Name') for e in entries if now_on(e)])

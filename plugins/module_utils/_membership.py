@@ -14,7 +14,7 @@ from __future__ import annotations
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
 from ansible_collections.citrix.cloud.plugins.module_utils._desired_state import get_object, resolve_all
 from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name, check_names, path_segment, ref_matches
-from ansible_collections.citrix.cloud.plugins.module_utils._results import machine_result
+from ansible_collections.citrix.cloud.plugins.module_utils._results import machine_result, names_diff
 from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
 
 
@@ -48,6 +48,20 @@ def _unique(machines):
             seen.add(machine['Id'])
             out.append(machine)
     return out
+
+
+def membership_diff(results, where):
+    """Which of the named machines were members of `where` before the task, and are after it.
+
+    Read from each result: an add left unchanged was a member; a remove that was not unchanged
+    (done, skipped or failed) was one; what a task did, or would do in check mode, toggles it.
+    """
+    def before(r):
+        return r['result'] == 'unchanged' if r['action'] == 'add' else r['result'] != 'unchanged'
+
+    def after(r):
+        return r['result'] in (('unchanged', 'changed') if r['action'] == 'add' else ('skipped', 'failed'))
+    return names_diff(where, [r['name'] for r in results if before(r)], [r['name'] for r in results if after(r)])
 
 
 # ---------------------------------------------------------------- delivery groups

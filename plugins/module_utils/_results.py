@@ -47,15 +47,24 @@ def failure_message(results, summary, noun='machines', label='name', limit=LISTE
     return '%d of %d %s failed: %s' % (summary['failed'], summary['total'], noun, text)
 
 
-def exit_with_results(module, results, noun='machines', label='name', changed=None, limit=LISTED):
+def names_diff(where, before, after):
+    """--diff of a task over many machines: the names of those in `where` before and after it."""
+    return {'before': {'machines': sorted(before)}, 'after': {'machines': sorted(after)},
+            'before_header': where, 'after_header': where}
+
+
+def exit_with_results(module, results, noun='machines', label='name', changed=None, limit=LISTED, diff=None):
     """Report per-item results and their summary: fail_json (same keys) when any failed.
 
-    `changed` defaults to whether any item changed.
+    `changed` defaults to whether any item changed. `diff` is returned under --diff only: over
+    thousands of machines it would double the results for nothing.
     """
     summary = summarize(results)
     if changed is None:
         changed = summary['changed'] > 0
     report = {'changed': changed, noun: results, 'summary': summary}
+    if diff is not None and getattr(module, '_diff', False):
+        report['diff'] = diff
     if summary['failed']:
         module.fail_json(msg=failure_message(results, summary, noun, label, limit), **report)
     module.exit_json(**report)

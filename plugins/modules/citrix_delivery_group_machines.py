@@ -63,6 +63,9 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     details: Plans the same results and sends nothing that changes the service.
+  diff_mode:
+    support: full
+    details: Shows which of the machines the task names or picks are in the delivery group before and after it.
 notes:
   - Machines are added with one request a catalog; removed one request a machine.
 seealso:
@@ -153,7 +156,8 @@ def main():
     with module.api_errors():
         membership.check_group_options(module.params)
         results = membership.group_machines(daas_client(module), module.params, module.check_mode)
-        exit_with_results(module, results)
+        exit_with_results(module, results, diff=membership.membership_diff(
+            results, 'delivery group %s' % module.params['delivery_group']))
 
 
 if __name__ == '__main__':

@@ -47,6 +47,9 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     details: Plans the same results and sends nothing that changes the service.
+  diff_mode:
+    support: full
+    details: Shows which of the named machines are in the catalog before and after the task.
 seealso:
   - module: citrix.cloud.citrix_delivery_group_machines
 """
@@ -125,7 +128,8 @@ def main():
         check_name(module.params['catalog'], 'catalog')
         membership.normalize_machines(module.params['machines'])
         results = membership.catalog_machines(daas_client(module), module.params, module.check_mode)
-        exit_with_results(module, results)
+        exit_with_results(module, results, diff=membership.membership_diff(
+            results, 'catalog %s' % module.params['catalog']))
 
 
 if __name__ == '__main__':

@@ -35,6 +35,9 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     details: Computes the same results and changes nothing.
+  diff_mode:
+    support: full
+    details: Shows which of the selected machines are in maintenance mode before and after the task.
 notes:
   - At least one of O(name), O(catalog) and O(delivery_group) is required.
   - A O(name) that matches no machine fails the task before anything is changed.
@@ -155,7 +158,7 @@ def main():
         entries = maintenance.plan(machines, p['enabled'])
         if not module.check_mode:
             maintenance.execute(daas_client(module), entries, parallelism=p['parallelism'])
-        exit_with_results(module, maintenance.to_results(entries))
+        exit_with_results(module, maintenance.to_results(entries), diff=maintenance.maintenance_diff(entries))
 
 
 if __name__ == '__main__':

@@ -226,9 +226,11 @@ def test_lost_answers_are_reread_not_resent(start_sim, playbook):
 
 def test_maintenance_patches_only_what_differs(sim, playbook):
     names = ["DEMOLAB\\OSPREY", "DEMOLAB\\EAGLE"]
-    check = playbook(sim, [task("on", "citrix_machine_maintenance", name=names, enabled=True)], check=True)
+    check = playbook(sim, [task("on", "citrix_machine_maintenance", name=names, enabled=True)], check=True, diff=True)
     assert_ok(check)
     assert check.results["on"]["summary"]["changed"] == 2 and writes(sim) == {}
+    assert check.results["on"]["diff"]["before"] == {"machines": []}
+    assert check.results["on"]["diff"]["after"] == {"machines": sorted(names)}
     run = playbook(sim, [
         task("on", "citrix_machine_maintenance", name=names, enabled=True),
         task("on again", "citrix_machine_maintenance", name=names, enabled=True),

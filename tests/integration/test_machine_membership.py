@@ -97,8 +97,11 @@ def test_machine_unknown_references_fail_before_any_write(psim, playbook):
 def test_delivery_group_machines(psim, playbook):
     desks = ["DEMOLAB\\DESK004", "DEMOLAB\\DESK005"]
     run = playbook(psim, [task("add", "citrix_delivery_group_machines", delivery_group=PRIVATE, machines=desks)],
-                   check=True)
+                   check=True, diff=True)
     assert run.results["add"]["summary"]["changed"] == 2 and writes(psim) == {}
+    assert run.results["add"]["diff"] == {"before": {"machines": []}, "after": {"machines": desks},
+                                          "before_header": "delivery group " + PRIVATE,
+                                          "after_header": "delivery group " + PRIVATE}
 
     run = playbook(psim, [
         task("add", "citrix_delivery_group_machines", delivery_group=PRIVATE, machines=desks + ["DEMOLAB\\DESK001"]),
@@ -110,6 +113,7 @@ def test_delivery_group_machines(psim, playbook):
     ])
     res = run.results
     assert run.failed == ["count 7"], run.stdout
+    assert "diff" not in res["add"]  # only under --diff
     assert res["add"]["summary"] == {"changed": 2, "unchanged": 1, "skipped": 0, "failed": 0, "total": 3}
     assert [res[t]["changed"] for t in ("again", "count 5", "count 6")] == [False, False, True]
     assert "has 0 machine(s) in no delivery group; 1 more" in res["count 7"]["msg"]
@@ -120,8 +124,11 @@ def test_delivery_group_machines(psim, playbook):
     run = playbook(psim, [
         task("remove", "citrix_delivery_group_machines", delivery_group=PRIVATE, machines=desks, state="absent"),
         task("remove again", "citrix_delivery_group_machines", delivery_group=PRIVATE, machines=desks, state="absent"),
-    ])
+    ], diff=True)
     assert run.rc == 0, run.stdout
+    assert run.results["remove"]["diff"]["before"] == {"machines": desks}
+    assert run.results["remove"]["diff"]["after"] == {"machines": []}
+    assert run.results["remove again"]["diff"]["before"] == run.results["remove again"]["diff"]["after"]
     assert [run.results[t]["changed"] for t in ("remove", "remove again")] == [True, False]
     assert group_members(psim) == ["DEMOLAB\\DESK001", "DEMOLAB\\DESK002", "DEMOLAB\\DESK003", "DEMOLAB\\DESK006"]
 
@@ -161,8 +168,10 @@ def pc(name, vm):
 def test_catalog_machines(psim, playbook):
     machines = [pc("DEMOLAB\\PC001", "vm-9001"), pc("DEMOLAB\\PC002", "vm-9002")]
     run = playbook(psim, [task("add", "citrix_machine_catalog_machines", catalog=MANUAL, machines=machines)],
-                   check=True)
+                   check=True, diff=True)
     assert run.results["add"]["summary"]["changed"] == 2 and writes(psim) == {}
+    assert run.results["add"]["diff"]["after"] == {"machines": ["DEMOLAB\\PC001", "DEMOLAB\\PC002"]}
+    assert run.results["add"]["diff"]["before"] == {"machines": []}
 
     run = playbook(psim, [
         task("add", "citrix_machine_catalog_machines", catalog=MANUAL, machines=machines),

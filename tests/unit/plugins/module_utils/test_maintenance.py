@@ -34,3 +34,11 @@ def test_maintenance_results():
     results = maint.to_results(entries)
     assert [(r['id'], r['result'], r['in_maintenance_mode']) for r in results] == [
         ('a', 'changed', True), ('b', 'unchanged', True)]
+
+
+def test_maintenance_diff_before_and_after_planned_and_failed():
+    entries = maint.plan([{'Name': 'A', 'InMaintenanceMode': False}, {'Name': 'B', 'InMaintenanceMode': True},
+                          {'Name': 'C', 'InMaintenanceMode': False}], True)
+    entries[2]['result'] = 'failed'  # its PATCH failed: still out of maintenance
+    diff = maint.maintenance_diff(entries)
+    assert diff['before'] == {'machines': ['B']} and diff['after'] == {'machines': ['A', 'B']}

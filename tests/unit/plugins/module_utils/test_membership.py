@@ -86,3 +86,18 @@ def test_catalog_entries_and_checks():
     catalog = {"Id": "c-1"}
     plan = membership.plan_catalog(catalog, entries * 3, [None, desk(1), desk(2, GROUP)], "absent")
     assert [r["result"] for _e, _m, r in plan] == ["unchanged", "changed", "failed"]
+
+
+def test_membership_diff_from_results():
+    added = [r for _m, r in membership.plan_group(GROUP, [desk(1, GROUP), desk(2), desk(3, {"Id": "dg-9"})],
+                                                  "present", False)]
+    diff = membership.membership_diff(added, "delivery group Private")
+    assert diff["before"] == {"machines": ["DEMOLAB\\DESK1"]}
+    assert diff["after"] == {"machines": ["DEMOLAB\\DESK1", "DEMOLAB\\DESK2"]}  # DESK3 is in another group
+    assert diff["before_header"] == diff["after_header"] == "delivery group Private"
+    removed = [r for _m, r in membership.plan_group(GROUP, [desk(1, GROUP, sessions=1), desk(2, GROUP), desk(3)],
+                                                    "absent", False)]
+    removed[1]["result"] = "failed"  # its DELETE failed: still a member
+    diff = membership.membership_diff(removed, "delivery group Private")
+    assert diff["before"] == {"machines": ["DEMOLAB\\DESK1", "DEMOLAB\\DESK2"]}
+    assert diff["after"] == {"machines": ["DEMOLAB\\DESK1", "DEMOLAB\\DESK2"]}

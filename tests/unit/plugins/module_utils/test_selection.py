@@ -215,6 +215,16 @@ def test_exit_with_results_reports_a_summary():
                              "summary": dict(changed=1, unchanged=1, skipped=0, failed=0, total=2)}
 
 
+def test_exit_with_results_returns_the_diff_under_diff_mode_only():
+    diff = {"before": {"machines": []}, "after": {"machines": ["A"]}}
+    for diff_mode in (False, True):
+        module = FakeModule(None)
+        module._diff = diff_mode  # pylint: disable=protected-access  # AnsibleModule's own flag
+        with pytest.raises(SystemExit):
+            exit_with_results(module, [result("A", "changed")], diff=diff)
+        assert module.exited.get("diff") == (diff if diff_mode else None)
+
+
 def test_exit_with_results_fails_naming_the_failures():
     failures = [result("M%d" % i, "failed", "boom") for i in range(7)]
     module = FakeModule(None)
