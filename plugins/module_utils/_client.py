@@ -330,6 +330,11 @@ class CitrixCloudClient:
         return min(server, MAX_SERVER_DELAY) * random.uniform(1.0, 1.1)
 
     @staticmethod
+    def _not_taken(idempotent, status, body):
+        """A refusal that proves the request was not acted on, waited out by time (see `request`)."""
+        return status == 429 or (not idempotent and status == 503 and is_gateway_error(body))
+
+    @staticmethod
     def _retryable(idempotent, status, body):
         # a missing object stays missing: retrying its 500 only delays the answer
         if status not in RETRY_STATUSES or missing_object(status, error_message(body, '')):
@@ -342,8 +347,10 @@ class CitrixCloudClient:
         """Send one logical call, with retries; return a Response or raise CitrixCloudError.
 
         `idempotent=True` lets a POST that changes nothing (a search, a token) retry like a GET.
-        `attempts` caps the tries for this call (default: the client's `retries`); answers 429 do
-        not count against it: they are retried for THROTTLE_PATIENCE seconds of waiting.
+        `attempts` caps the tries for this call (default: the client's `retries`). Refusals that
+        prove the request was not acted on (429; for a POST also the gateway's 503) are no try:
+        they are retried for THROTTLE_PATIENCE seconds of waiting, the delay growing between them.
+        So `sends` (on the Response or the error) counts only requests the service may have acted on.
         """
         method = method.upper()
         idempotent = method in IDEMPOTENT if idempotent is None else idempotent
@@ -351,7 +358,7 @@ class CitrixCloudClient:
             raise CitrixCloudError('no site_id: set site_id (or CITRIX_SITE_ID) for %s %s'
                                    % (method, url_path(url)))
         limit = self.attempts if attempts is None else max(1, int(attempts))
-        attempt, refreshed, throttled_for = 0, False, 0.0
+        attempt, refreshed, refusals, refused_for = 0, False, 0, 0.0
         while True:
             attempt += 1
             token = self.auth.token() if auth and self.auth is not None else None
@@ -383,11 +390,13 @@ class CitrixCloudClient:
             wanted = status in expected if expected is not None else status < 300
             if wanted:
                 return Response(status, body, resp.headers, response_tid(resp, tid), sends=attempt)
-            if status == 429 and throttled_for < THROTTLE_PATIENCE:
-                throttled_for += self._wait(method, url, attempt, status, resp, body)
-                attempt -= 1  # throttled: not processed, so not a try
+            not_taken = self._not_taken(idempotent, status, body)
+            if not_taken and refused_for < THROTTLE_PATIENCE:
+                refusals += 1
+                refused_for += self._wait(method, url, refusals, status, resp, body)
+                attempt -= 1  # not processed, so not a try
                 continue
-            if attempt < limit and self._retryable(idempotent, status, body):
+            if attempt < limit and not not_taken and self._retryable(idempotent, status, body):
                 self._wait(method, url, attempt, status, resp, body)
                 continue
             hints = ON_PREMISES_HINTS if getattr(self.endpoints, 'on_premises', False) else HINTS
@@ -396,13 +405,16 @@ class CitrixCloudClient:
             # A POST answered 5xx (other than a gateway's 503, retried above) may have been acted on.
             uncertain = not idempotent and status >= 500 and not self._retryable(idempotent, status, body) \
                 and not missing_object(status, error_message(body, ''))
+            if not_taken:
+                message += ('; still refused after %d s of waiting, so the service did not act on it: '
+                            'run the task again later' % refused_for)
             err = self._error(message, method, url, resp, tid, uncertain, body)
-            err.sends = attempt
+            err.sends = attempt - 1 if not_taken else attempt
             raise err
 
     def _wait(self, method, url, attempt, why, resp=None, body=None):
         delay = self._delay(attempt, resp, body)
-        log.debug('%s %s: %s, try %d in %.1fs', method, url_path(url), why, attempt + 1, delay)
+        log.debug('%s %s: %s, again in %.1fs', method, url_path(url), why, delay)
         self.sleep(delay)
         return delay
 

@@ -14,12 +14,12 @@ Private to the collection. Two transports:
 
 The rule, for both: an action goes to a machine again only where the service provably did not
 take it (an item refused 401, then with a fresh token; throttled, 429; a connection refused before
-sending; a batch the gateway refused as unavailable). Every other outcome is in doubt and is
+sending; a request the gateway refused as unavailable, 503). Every other outcome is in doubt and is
 settled by evidence (the job's results, then the machine's PowerActionPending / power state), for
 as long as the service can still act on the request; a machine still without evidence then is
 failed, never sent again. Each machine has one budget of MAX_SENDS across rounds and transports;
-throttling is waited out by time (THROTTLE_PATIENCE), not counted. Every phase runs at most
-`parallelism` requests at once.
+throttling and the gateway's 503 are waited out by time (THROTTLE_PATIENCE), not counted. Every
+phase runs at most `parallelism` requests at once.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
 # citrix_machine_power's `transport` option (bench/RESULTS.md compares them).
 DEFAULT_TRANSPORT = 'batch'
 
-MAX_SENDS = 3  # requests carrying one machine's action, throttled ones (429) not counted
+MAX_SENDS = 3  # requests carrying one machine's action; those refused unread (429, gateway 503) not counted
 # The service may still act on a request this long after it was sent: the spec's limit for a
 # synchronous call ("more than 90 seconds ... may time out, and results may be lost").
 SERVICE_LIMIT = 90.0
@@ -110,10 +110,7 @@ def _error_outcome(client, entry, err):
     """What a CitrixCloudError on a send says about that machine's action."""
     if err.uncertain:
         _doubt(client, entry, str(err), err.transaction_id)
-    elif err.status == 429:
-        _failed(entry, '%s; throttled for %d s of waiting, so the %s was not sent (the service did not '
-                'take it): run the task again later' % (err, THROTTLE_PATIENCE, entry['action']), err.transaction_id)
-    else:  # refused by the service, or never sent: not taken
+    else:  # refused by the service (throttled past patience included), or never sent: not taken
         _failed(entry, str(err), err.transaction_id)
 
 

@@ -24,15 +24,18 @@ description:
     action is the one this task asks for, sent by a run on this controller, is V(unchanged) instead
     (see the notes).
   - Each machine gets its action at most once. It is sent again only where the service provably
-    did not take it (refused with 401, then with a fresh token; throttled with 429; a connection
-    refused before sending), at most 3 times. Any other outcome (no answer, a time-out, a 5xx) is
+    did not take it: refused with 401 (then with a fresh token) or a connection refused before
+    sending, in at most 3 sends; throttled with 429 or turned away by the Citrix Cloud gateway with
+    its 503 (C(serviceUnavailable)), which are no send. Any other outcome (no answer, a time-out, a
+    5xx from DaaS itself) is
     settled by evidence - the job's results, then the machine's C(PowerActionPending) and power
     state - for as long as the service can still act on the request (90 seconds after the send, or
     the life of its job). A machine still without evidence then is V(failed) with a message saying
     the action may have been taken; it is never sent twice, and a re-run re-plans from the
     machine's state.
-  - Throttling (429) is waited out for up to 300 seconds of waiting, whatever the number of tries,
-    so a rate limit slows the task down rather than failing it.
+  - Throttling (429) and the gateway's 503 are waited out for up to 300 seconds of waiting, whatever
+    the number of tries, so a rate limit or a gateway's hiccup slows the task down rather than
+    failing it.
   - At most O(parallelism) requests are in flight at once, in every phase.
   - The task fails when any machine V(failed), after every other machine was acted on and reported.
 options:

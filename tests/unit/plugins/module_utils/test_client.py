@@ -146,6 +146,32 @@ def test_post_is_retried_where_the_service_provably_did_not_take_it(make_client,
     assert len(seen) == 2
 
 
+@pytest.mark.parametrize('refusal', PROVABLY_UNTAKEN[:2])
+def test_refusals_are_no_send_of_a_post(make_client, token_endpoint, httpserver, refusal):
+    """A POST allowed one send still gets through four refusals: none of them reached the service."""
+    seen = answers(httpserver, '/cvad/manage/Machines/m1/$start', [refusal] * 4 + [json_response({'Id': 'm1'})])
+    resp = make_client().daas('POST', '/Machines/m1/$start', attempts=1)
+    assert resp.body == {'Id': 'm1'} and resp.sends == 1
+    assert len(seen) == 5
+
+
+def test_refusals_end_by_time_as_certainly_not_taken(make_client, token_endpoint, httpserver, sleeps, monkeypatch):
+    monkeypatch.setattr(_client, 'THROTTLE_PATIENCE', 0.1)
+    seen = answers(httpserver, '/cvad/manage/Machines/m1/$start', [json_response(GATEWAY_503, 503)])
+    with pytest.raises(CitrixCloudError, match='still refused after 0 s of waiting, so the service did not act') as err:
+        make_client().daas('POST', '/Machines/m1/$start', attempts=1)
+    assert not err.value.uncertain and err.value.sends == 0
+    assert sleeps == pytest.approx([0.01, 0.02, 0.03, 0.04]) and len(seen) == 5  # the delay grows
+
+
+def test_a_gateway_503_on_a_get_is_a_try(make_client, token_endpoint, httpserver, sleeps):
+    """A GET is safe to repeat: its tries stay counted, so an outage fails it after `retries`."""
+    seen = answers(httpserver, '/cvad/manage/me', [json_response(GATEWAY_503, 503)])
+    with pytest.raises(CitrixCloudError, match='Service unavailable'):
+        make_client(retries=3).daas('GET', '/me')
+    assert len(seen) == 3
+
+
 def test_retry_delay_from_gateway_body(make_client, token_endpoint, httpserver, sleeps):
     answers(httpserver, '/cvad/manage/me', [json_response(GATEWAY_429, 429), json_response({})])
     make_client().daas('GET', '/me')
