@@ -24,10 +24,10 @@ description:
     action is the one this task asks for, sent by a run on this controller, is V(unchanged) instead
     (see the notes).
   - Each machine gets its action at most once. It is sent again only where the service provably
-    did not take it: refused with 401 (then with a fresh token) or a connection refused before
-    sending, in at most 3 sends; throttled with 429 or turned away by the Citrix Cloud gateway with
-    its 503 (C(serviceUnavailable)), which are no send. Any other outcome (no answer, a time-out, a
-    5xx from DaaS itself) is
+    did not take it. Refused with 401 (then with a fresh token) or a connection refused before
+    sending, it is sent again within at most 3 sends; throttled with 429 or turned away by the
+    Citrix Cloud gateway with its 503 (C(serviceUnavailable)), it is sent again without counting
+    a send. Any other outcome (no answer, a time-out, a 5xx from DaaS itself) is
     settled by evidence - the job's results, then the machine's C(PowerActionPending) and power
     state - for as long as the service can still act on the request (90 seconds after the send, or
     the life of its job). A machine still without evidence then is V(failed) with a message saying
