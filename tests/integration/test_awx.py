@@ -45,21 +45,24 @@ def test_the_credential_type_has_the_fields_and_injects_citrix_variables():
     assert [name for name in set(env) - on_premises if name not in documented] == []
 
 
-def test_a_runner_job_with_the_credential_reboots_idle_machines_and_shows_no_secret(sim, tmp_path):
-    env = injected_env(dict(customer_id=sim.customer_id, client_id=sim.client_id,
-                            client_secret=sim.client_secret, api_url=sim.url, password="On-Prem-Pa55word"))
-    env.update(CITRIX_TOKEN_CACHE_DIR=str(sim.cache_dir),
-               ANSIBLE_COLLECTIONS_PATH=str(REPO / "build" / "collections"),
+def run_reboot_job(sim, tmp_path, env):
+    """playbooks/reboot_idle.yml as a job template runs it: ansible-runner with the injected `env`."""
+    env = dict(env, CITRIX_TOKEN_CACHE_DIR=str(sim.cache_dir), ANSIBLE_COLLECTIONS_PATH=str(REPO / "build" / "collections"),
                ANSIBLE_CONFIG=str(REPO / "tests" / "ansible.cfg"))
     project = tmp_path / "project"
     project.mkdir()
     (project / "reboot_idle.yml").write_text((REPO / "playbooks" / "reboot_idle.yml").read_text(encoding="utf-8"))
-
     job = ansible_runner.run(private_data_dir=str(tmp_path), playbook="reboot_idle.yml", envvars=env,
                              extravars={"catalog": "DEMOLAB Servers"}, verbosity=3, quiet=True,
                              settings={"suppress_env_files": True})
-
     assert job.status == "successful", job.stdout.read()[-3000:]
+    return job
+
+
+def test_a_runner_job_with_the_credential_reboots_idle_machines_and_shows_no_secret(sim, tmp_path):
+    env = injected_env(dict(customer_id=sim.customer_id, client_id=sim.client_id,
+                            client_secret=sim.client_secret, api_url=sim.url, password="On-Prem-Pa55word"))
+    job = run_reboot_job(sim, tmp_path, env)
     assert len(sim.stats()["power_actions"]) == 4  # the 4 idle machines, once each
     assert len(sim.state()["notifications"]) == 1  # the summary to the administrators
     stdout = job.stdout.read()
@@ -96,18 +99,7 @@ def test_a_runner_job_with_on_premises_credentials_reboots_idle_machines_and_sho
     sim = start_sim(extra_args=["--on-premises"])
     env = injected_env(dict(username=sim.username, password=sim.password, api_url=sim.url))
     assert env["CITRIX_REGION"] == "global" and env["CITRIX_CUSTOMER_ID"] == "" and env["CITRIX_CLIENT_ID"] == ""
-    env.update(CITRIX_TOKEN_CACHE_DIR=str(sim.cache_dir),
-               ANSIBLE_COLLECTIONS_PATH=str(REPO / "build" / "collections"),
-               ANSIBLE_CONFIG=str(REPO / "tests" / "ansible.cfg"))
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "reboot_idle.yml").write_text((REPO / "playbooks" / "reboot_idle.yml").read_text(encoding="utf-8"))
-
-    job = ansible_runner.run(private_data_dir=str(tmp_path), playbook="reboot_idle.yml", envvars=env,
-                             extravars={"catalog": "DEMOLAB Servers"}, verbosity=3, quiet=True,
-                             settings={"suppress_env_files": True})
-
-    assert job.status == "successful", job.stdout.read()[-3000:]
+    job = run_reboot_job(sim, tmp_path, env)
     stats = sim.stats()
     assert len(stats["power_actions"]) == 4 and stats["by_route"]["POST /citrix/orchestration/api/tokens"] == 1
     assert sim.state()["notifications"] == []  # none on-premises
