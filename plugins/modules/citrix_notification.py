@@ -17,6 +17,8 @@ description:
   - With O(event_id) the task is idempotent; an event that was already sent is not sent again and
     the task reports no change. Without O(event_id) each run sends a new notification with a
     new GUID, which it returns.
+  - Notifications are a Citrix Cloud service with no Government host, so in Citrix Cloud Government
+    (O(region=gov)) and with on-premises credentials (O(username)) the task fails before any call.
 options:
   title:
     description:

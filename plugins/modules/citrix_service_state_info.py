@@ -14,6 +14,8 @@ author:
 description:
   - Lists the customer's service entitlements (service states), optionally filtered by service
     name and/or state.
+  - Service states are a Citrix Cloud service with no Government host, so in Citrix Cloud Government
+    (O(region=gov)) and with on-premises credentials (O(username)) the task fails before any call.
 options:
   service_name:
     description:
