@@ -88,7 +88,8 @@ options:
         the Orchestration service (Web Studio), like C(https://ddc1.example.com).
       - For Citrix Cloud and Citrix Cloud Government, optional - one base URL that replaces every Citrix
         host, for a simulator or an API gateway. Each service keeps the path it has on its own host.
-      - If not set, the value of the E(CITRIX_API_URL) environment variable is used.
+      - If not set, the value of the E(CITRIX_API_URL) environment variable is used. Set but empty, it is
+        not set, and without E(CITRIX_API_URL) that is an error before any call, rather than Citrix Cloud's own hosts.
     type: str
   validate_certs:
     description:
@@ -344,6 +345,7 @@ options:
         Orchestration service, like C(https://ddc1.example.com).
       - For Citrix Cloud, optional - one base URL that replaces every Citrix host, for a simulator or an
         API gateway.
+      - Set but empty, it is not set, and without E(CITRIX_API_URL) that is an error before any call.
     type: str
     env:
       - name: CITRIX_API_URL

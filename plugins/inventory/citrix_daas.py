@@ -200,9 +200,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             refuse_empty(config, ('catalogs', 'delivery_groups'), acting=False)
             check_options(params, from_env)
             for value in params['catalogs']:
-                check_name(value, 'catalog')
+                check_name(value, 'catalog', 'catalogs item')
             for value in params['delivery_groups']:
-                check_name(value, 'delivery group')
+                check_name(value, 'delivery group', 'delivery_groups item')
         except ValueError as exc:
             raise AnsibleParserError('%s: %s' % (self.NAME, exc))
         return params

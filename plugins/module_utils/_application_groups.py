@@ -22,9 +22,9 @@ REFERENCE_OPTIONS = (('delivery_groups', 'delivery group'), ('included_users', '
 
 
 def check_options(params):
-    check_name(params['name'], 'application group name')
+    check_name(params['name'], 'application group name', 'name')
     for key, what in REFERENCE_OPTIONS:
-        check_names(params.get(key), what)
+        check_names(params.get(key), what, key)
 
 
 def get_group(client, name_or_id):
@@ -143,9 +143,14 @@ def ensure_absent(client, name, check_mode):
     return True, before
 
 
+def check_info_options(names=None):
+    """Refuse citrix_application_group_info's malformed names before the first call (site discovery included)."""
+    check_names(names, 'application group name', 'name')
+
+
 def groups_info(client, names=None):
     """Application groups (all, or those named by name or id), each with its member applications."""
-    check_names(names, 'application group name')
+    check_info_options(names)
     found = list(client.paginate('/ApplicationGroups'))
     if names is not None:
         keys = [n.lower() for n in names]

@@ -31,11 +31,12 @@ SIMPLE = (('published_name', 'PublishedName'), ('description', 'Description'),
 
 # ---------------------------------------------------------------- names
 
-def check_application_name(name):
+def check_application_name(name, option=None):
     r"""`Folder\Sub\Name` or `Name`: every part non-empty, nothing that could leave its path segment."""
-    check_name(name, 'application name')
+    check_name(name, 'application name', option)
     if any(not part.strip() for part in name.split('\\')):
-        raise ValueError('Application name %r has an empty folder or name part; write Folder\\Name.' % name)
+        raise ValueError('%s %r has an empty folder or name part; write Folder\\Name.'
+                         % (option or 'Application name', name))
     return name
 
 
@@ -45,9 +46,9 @@ REFERENCE_OPTIONS = (('delivery_groups', 'delivery group'), ('application_groups
 
 def check_options(params):
     """Refuse malformed names before the first call."""
-    check_application_name(params['name'])
+    check_application_name(params['name'], 'name')
     for key, what in REFERENCE_OPTIONS:
-        check_names(params.get(key), what)
+        check_names(params.get(key), what, key)
     executable = params.get('command_line_executable')
     if executable is not None and not executable.strip():
         raise ValueError('command_line_executable must not be empty.')
@@ -320,12 +321,19 @@ def _named(app, names):
     return str(app.get('Id') or '').lower() in keys or full_name(app).lower() in keys
 
 
+def check_info_options(names=None, delivery_group=None, application_group=None, folder=None):
+    """Refuse citrix_application_info's malformed filters before the first call (site discovery included)."""
+    check_names(names, 'application name', 'name')
+    for value, what, option in ((delivery_group, 'delivery group', 'delivery_group'),
+                                (application_group, 'application group', 'application_group'),
+                                (folder, 'application folder', 'folder')):
+        if value is not None:
+            check_name(value, what, option)
+
+
 def applications_info(client, names=None, delivery_group=None, application_group=None, folder=None):
     """Applications matching every filter given, snake_case, each with its delivery and application groups."""
-    for value, what in ((delivery_group, 'delivery group'), (application_group, 'application group'),
-                        (folder, 'application folder')):
-        if value is not None:
-            check_name(value, what)
+    check_info_options(names, delivery_group, application_group, folder)
     params = {'applicationFolder': folder} if folder else None
     try:
         apps = list(client.paginate('/Applications', params=params, fields=','.join(LIST_FIELDS)))

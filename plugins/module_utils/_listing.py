@@ -29,5 +29,5 @@ def objects_info(module, collection, what):
     """For the _info modules of catalogs and delivery groups: all, or the one O(name) names."""
     name = module.params['name']
     if name is not None:
-        check_name(name, what + ' name')
+        check_name(name, what + ' name', 'name')
     return [snake(item) for item in list_objects(daas_client(module), collection, name)]

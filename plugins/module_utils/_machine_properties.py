@@ -22,9 +22,9 @@ FIELDS = ('Id', 'Name', 'DnsName', 'MachineCatalog', 'DeliveryGroup', 'Allocatio
 
 
 def check_options(params):
-    check_name(params['name'], 'machine name')
-    check_names(params.get('assigned_users'), 'user')
-    check_names(params.get('tags'), 'tag')
+    check_name(params['name'], 'machine name', 'name')
+    check_names(params.get('assigned_users'), 'user', 'assigned_users')
+    check_names(params.get('tags'), 'tag', 'tags')
 
 
 def get_machine(client, name):

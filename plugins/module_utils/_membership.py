@@ -67,10 +67,10 @@ def membership_diff(results, where):
 # ---------------------------------------------------------------- delivery groups
 
 def check_group_options(params):
-    check_name(params['delivery_group'], 'delivery group')
-    check_names(params.get('machines'), 'machine name')
+    check_name(params['delivery_group'], 'delivery group', 'delivery_group')
+    check_names(params.get('machines'), 'machine name', 'machines')
     if params.get('catalog') is not None:
-        check_name(params['catalog'], 'catalog')
+        check_name(params['catalog'], 'catalog', 'catalog')
     if params.get('machines') is not None and not params['machines']:
         raise ValueError('machines is an empty list; name the machines to add or remove.')
     if params.get('count') is not None and params['count'] < 1:
@@ -184,10 +184,10 @@ def normalize_machines(items):
                              'hypervisor_connection); got %r.' % (item,))
         unknown = set(entry) - {'name', 'hosted_machine_id', 'hypervisor_connection'}
         if unknown:
-            raise ValueError('Unknown key(s) %s for machine %r.' % (', '.join(sorted(unknown)), entry['name']))
-        check_name(entry['name'], 'machine name')
+            raise ValueError('machines: unknown key(s) %s for machine %r.' % (', '.join(sorted(unknown)), entry['name']))
+        check_name(entry['name'], 'machine name', 'machines item name')
         if '\\' not in entry['name'].strip('\\'):
-            raise ValueError('Machine %r must be written DOMAIN\\NAME to be added to a catalog.' % entry['name'])
+            raise ValueError('machines item %r must be written DOMAIN\\NAME to be added to a catalog.' % entry['name'])
         out.append(entry)
     if not out:
         raise ValueError('machines is an empty list; name the machines to add or remove.')

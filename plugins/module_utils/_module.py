@@ -192,6 +192,16 @@ def _empty_credentials(params, from_env):
                 from_env.add(name)
 
 
+def _empty_api_url(params):
+    """An empty api_url is no value either, so CITRIX_API_URL fills it; without that it is an error: left out,
+    api_url means Citrix Cloud's own hosts, which a template that came out empty hardly meant."""
+    if params.get('api_url') is not None and not params['api_url'].strip():
+        params['api_url'] = os.environ.get('CITRIX_API_URL') or None
+        if params['api_url'] is None:
+            raise ValueError('api_url is an empty string: set it to the base URL to call (or set CITRIX_API_URL), '
+                             "or leave it out for the region's Citrix Cloud hosts")
+
+
 def check_options(params, from_env=frozenset()):
     """Resolve credentials (explicit options win over env) and check formats; raise ValueError.
 
@@ -202,6 +212,7 @@ def check_options(params, from_env=frozenset()):
     check_bounds(params)
     from_env = set(from_env)
     _empty_credentials(params, from_env)
+    _empty_api_url(params)
     explicit = set(k for k in CREDENTIALS if params.get(k) is not None and k not in from_env)
     if _on_premises(params, explicit):
         return _check_on_premises(params, from_env)
@@ -339,7 +350,9 @@ def build_client(params, warn=None):
 class CitrixCloudModule(AnsibleModule):
     """AnsibleModule with the shared Citrix Cloud options and a lazily built `client`."""
 
-    def __init__(self, argument_spec=None, daas=False, **kwargs):
+    def __init__(self, argument_spec=None, daas=False, filters=(), **kwargs):
+        """`filters`: the options that narrow what an _info module lists; one given but empty or null
+        fails before any call (refuse_empty), as it would otherwise list everything."""
         _FROM_ENV.clear()
         spec = shared_argspec(daas)
         spec.update(argument_spec or {})
@@ -349,6 +362,7 @@ class CitrixCloudModule(AnsibleModule):
         self._client = None
         try:
             check_options(self.params, frozenset(_FROM_ENV))
+            self.refuse_empty(filters, acting=False)
         except ValueError as exc:
             self.fail_json(msg=str(exc))
 

@@ -17,18 +17,23 @@ from urllib.parse import quote
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 
 
-def check_name(value, what='name'):
-    """Raise ValueError when `value` cannot safely name one object in a URL path."""
+def check_name(value, what='name', option=None):
+    """Raise ValueError when `value` cannot safely name one object in a URL path.
+
+    `option`: the module option `value` came from; the message then names it (``catalog 'A/B' ...``),
+    so that a person sees which option to correct.
+    """
+    label = option or what.capitalize()
     if not isinstance(value, str) or not value.strip():
-        raise ValueError('%s must be a non-empty string, got %r.' % (what.capitalize(), value))
+        raise ValueError('%s must be a non-empty string, got %r.' % (label, value))
     if _CONTROL.search(value):
-        raise ValueError('%s %r contains a control character.' % (what.capitalize(), value))
+        raise ValueError('%s %r contains a control character.' % (label, value))
     if '/' in value or '|' in value:
         raise ValueError(
             "%s %r contains '/' or '|', which no Citrix object name or id holds; "
-            "write domain names with a backslash, e.g. DOMAIN\\NAME." % (what.capitalize(), value))
+            "write domain names with a backslash, e.g. DOMAIN\\NAME." % (label, value))
     if value.strip() in ('.', '..'):
-        raise ValueError('%s %r is not a name.' % (what.capitalize(), value))
+        raise ValueError('%s %r is not a name.' % (label, value))
     return value
 
 
@@ -38,9 +43,10 @@ def path_segment(value, what='name'):
     return quote(value.replace('\\', '|'), safe='')
 
 
-def check_names(values, what='name'):
+def check_names(values, what='name', option=None):
+    """check_name for each item of a list; with `option`, the message names the option's item."""
     for value in values or ():
-        check_name(value, what)
+        check_name(value, what, option and '%s item' % option)
 
 
 def ref_matches(ref, value):

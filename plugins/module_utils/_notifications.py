@@ -110,10 +110,20 @@ def send_notification(client, body):
     return resp.body if isinstance(resp.body, dict) else body
 
 
+# Options the service needs a text in (it refuses the notification with 400 without one).
+TEXT_OPTIONS = ('title', 'description', 'destination_admin', 'component', 'language_tag')
+
+
 def notification_event_id(params):
     """Check the options (before any call) and return (event_id, given_by_user)."""
+    for name in TEXT_OPTIONS:
+        value = params.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError('%s must not be empty or null: a notification needs a %s, got %r.'
+                             % (name, name.replace('_', ' '), value))
     check_detail_uri(params.get('detail_uri'))
-    if params.get('event_id'):
+    if params.get('event_id') is not None:
+        # an empty one (a template that came out empty) would send the notification again on every run
         return check_event_id(params['event_id']), True
     return new_event_id(), False
 

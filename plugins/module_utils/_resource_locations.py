@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError, is_missing, list_items
-from ansible_collections.citrix.cloud.plugins.module_utils._module import listed
+from ansible_collections.citrix.cloud.plugins.module_utils._module import CONTROL_RE, listed
 from ansible_collections.citrix.cloud.plugins.module_utils._names import check_guid
 
 
@@ -23,13 +23,16 @@ _RL_FIELDS = (('name', 'name'), ('internal_only', 'internalOnly'), ('time_zone',
 
 
 def check_resource_location_name(name):
-    """Raise ValueError when the service would refuse this name, saying why."""
+    """Raise ValueError naming the option `name` when the service would refuse this name, saying why."""
     if not name or not name.strip():
-        raise ValueError('Resource location name must not be empty.')
+        raise ValueError('name (of the resource location) must not be empty.')
+    if CONTROL_RE.search(name):
+        raise ValueError('name %r contains a control character (CR, LF, tab, NUL or the like), which no resource '
+                         'location name holds: check for a line break from a file or a paste.' % (name,))
     bad = sorted(set(c for c in name if c in FORBIDDEN_NAME_CHARS))
     if bad:
         raise ValueError(
-            'Resource location name %r contains %s; Citrix Cloud refuses names with any of %s.'
+            'name %r contains %s; Citrix Cloud refuses resource location names with any of %s.'
             % (name, ' '.join(bad), ' '.join(FORBIDDEN_NAME_CHARS)))
 
 

@@ -53,13 +53,14 @@ POLL_FIELDS = ('Id', 'Name', 'PowerState', 'PowerActionPending', 'SessionCount',
                'RegistrationState', 'LastDeregistrationTime')
 
 
-def check_selectors(names=None, catalog=None, delivery_group=None):
-    """Check every selector before the first call, so bad input never costs a request."""
-    check_names(names, 'machine name')
+def check_selectors(names=None, catalog=None, delivery_group=None, names_option='name'):
+    """Check every selector before the first call, so bad input never costs a request; a message names
+    the option (`names_option`: the option of the machine names, citrix_session's is `machine`)."""
+    check_names(names, 'machine name', names_option)
     if catalog is not None:
-        check_name(catalog, 'catalog')
+        check_name(catalog, 'catalog', 'catalog')
     if delivery_group is not None:
-        check_name(delivery_group, 'delivery group')
+        check_name(delivery_group, 'delivery group', 'delivery_group')
 
 
 def _fields(fields):

@@ -99,9 +99,9 @@ def selected_sessions(module, states=None, strict=False, workers=10):
     """
     module.refuse_empty(list(SESSION_SELECTORS) + ([] if strict else ['state']), acting=strict)
     p = module.params
-    check_selectors(p['machine'], p['catalog'], p['delivery_group'])
+    check_selectors(p['machine'], p['catalog'], p['delivery_group'], names_option='machine')
     # Session ids are plain strings in the API (not GUIDs): refuse only what cannot be one.
-    check_names(p['id'], 'session id')
+    check_names(p['id'], 'session id', 'id')
     return select_sessions(daas_client(module), machines=p['machine'], catalog=p['catalog'],
                            delivery_group=p['delivery_group'], users=p['user'], states=states,
                            ids=p['id'], strict=strict, workers=workers)
@@ -124,6 +124,14 @@ def plan(sessions, state):
         entries.append(dict(session=session, action=ACTIONS[state], result='unchanged' if there else 'act',
                             reason=reason, message=None, transaction_id=None, delivered=False))
     return entries
+
+
+def check_message(message):
+    """Refuse, before any call, a user_message (None: not given) whose title or text is empty or null."""
+    for key in ('title', 'text'):
+        if message is not None and (not isinstance(message.get(key), str) or not message[key].strip()):
+            raise ValueError('user_message.%s must not be empty or null: users would get a message without it, '
+                             'got %r.' % (key, message.get(key)))
 
 
 def message_body(message):

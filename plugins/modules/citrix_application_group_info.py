@@ -18,7 +18,8 @@ options:
   name:
     description:
       - Only the groups with these names or ids (case-insensitively).
-      - An empty list is an error, never "all groups".
+      - Given but empty or null (V([]), V(['']), V(null)), as a template can produce,
+        it fails before any call; it never means "all groups".
     type: list
     elements: str
 extends_documentation_fragment:
@@ -79,11 +80,10 @@ from ansible_collections.citrix.cloud.plugins.module_utils import _application_g
 
 def main():
     module = CitrixCloudModule(argument_spec=dict(name=dict(type='list', elements='str')),
-                               supports_check_mode=True, daas=True)
+                               supports_check_mode=True, daas=True, filters=('name',))
     names = module.params['name']
     with module.api_errors():
-        if names is not None and not names:
-            raise ValueError('name is an empty list; leave it out to list every application group.')
+        groups.check_info_options(names)
         module.exit_json(changed=False, application_groups=groups.groups_info(daas_client(module), names))
 
 

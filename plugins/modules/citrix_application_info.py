@@ -19,20 +19,27 @@ options:
     description:
       - Only these applications, each by id or full name (C(Folder\\Name); C(Name) alone for one
         outside any folder), case-insensitively.
-      - An empty list is an error, never "all applications".
+      - Given but empty or null (V([]), V(['']), V(null)), as a template can produce,
+        it fails before any call; it never means "all applications".
     type: list
     elements: str
   delivery_group:
     description:
       - Only applications published to this delivery group, by name or id.
+      - Given but empty or null (V(''), V(null)), as a template can produce,
+        it fails before any call; it never means "all applications".
     type: str
   application_group:
     description:
       - Only applications of this application group, by name or id.
+      - Given but empty or null (V(''), V(null)), as a template can produce,
+        it fails before any call; it never means "all applications".
     type: str
   folder:
     description:
       - Only applications directly in this application folder (C(Folder\\Sub)).
+      - Given but empty or null (V(''), V(null)), as a template can produce,
+        it fails before any call; it never means "all applications".
     type: str
 extends_documentation_fragment:
   - citrix.cloud.common.modules
@@ -128,7 +135,6 @@ applications:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule
-from ansible_collections.citrix.cloud.plugins.module_utils._names import check_names
 from ansible_collections.citrix.cloud.plugins.module_utils._site import daas_client
 from ansible_collections.citrix.cloud.plugins.module_utils import _applications as apps
 
@@ -143,12 +149,11 @@ def main():
         ),
         supports_check_mode=True,
         daas=True,
+        filters=('name', 'delivery_group', 'application_group', 'folder'),
     )
     p = module.params
     with module.api_errors():
-        if p['name'] is not None and not p['name']:
-            raise ValueError('name is an empty list; leave it out to list every application.')
-        check_names(p['name'], 'application name')
+        apps.check_info_options(p['name'], p['delivery_group'], p['application_group'], p['folder'])
         found = apps.applications_info(daas_client(module), p['name'], p['delivery_group'],
                                        p['application_group'], p['folder'])
         module.exit_json(changed=False, applications=found)

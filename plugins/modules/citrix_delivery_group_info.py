@@ -18,6 +18,8 @@ options:
     description:
       - Only the delivery group with this name or id (names are matched as the service does,
         case-insensitively).
+      - Given but empty or null (V(''), V(null)), as a template can produce,
+        it fails before any call; it never means "all delivery groups".
     type: str
 extends_documentation_fragment:
   - citrix.cloud.common.modules
@@ -99,7 +101,8 @@ from ansible_collections.citrix.cloud.plugins.module_utils._module import Citrix
 
 
 def main():
-    module = CitrixCloudModule(argument_spec=dict(name=dict(type='str')), supports_check_mode=True, daas=True)
+    module = CitrixCloudModule(argument_spec=dict(name=dict(type='str')), supports_check_mode=True, daas=True,
+                               filters=('name',))
     with module.api_errors():
         module.exit_json(changed=False, delivery_groups=objects_info(module, 'DeliveryGroups', 'delivery group'))
 

@@ -125,7 +125,7 @@ def main():
         daas=True,
     )
     with module.api_errors():
-        check_name(module.params['catalog'], 'catalog')
+        check_name(module.params['catalog'], 'catalog', 'catalog')
         membership.normalize_machines(module.params['machines'])
         results = membership.catalog_machines(daas_client(module), module.params, module.check_mode)
         exit_with_results(module, results, diff=membership.membership_diff(

@@ -66,7 +66,8 @@ options:
       - A GUID that identifies this event, for example C(3f2b8c1e-6d4a-4f0e-9b7c-2a1d5e8f9c04).
       - When a notification with this event id was already sent, nothing is sent and the task
         reports no change.
-      - When not given, a fresh GUID is made for each run.
+      - When not given, a fresh GUID is made for each run. Given but empty (a template that came out
+        empty), it fails before any call, rather than send the notification again on every run.
     type: str
 extends_documentation_fragment:
   - citrix.cloud.common.modules

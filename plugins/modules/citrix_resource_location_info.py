@@ -22,11 +22,15 @@ options:
   name:
     description:
       - Only the resource location with exactly this name (case-sensitive).
+      - Given but empty or null (V(''), V(null)), as a template can produce,
+        it fails before any call; it never means "all resource locations".
     type: str
   id:
     description:
       - Only the resource location with this id, a GUID; anything else fails before any call.
       - When both O(name) and O(id) are given, a resource location must match both.
+      - Given but empty or null (V(''), V(null)), as a template can produce,
+        it fails before any call; it never means "all resource locations".
     type: str
 extends_documentation_fragment:
   - citrix.cloud.common.modules
@@ -97,15 +101,19 @@ resource_locations:
 """
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import CitrixCloudModule, snake
-from ansible_collections.citrix.cloud.plugins.module_utils._resource_locations import check_resource_location_id, find_resource_locations
+from ansible_collections.citrix.cloud.plugins.module_utils._resource_locations import (
+    check_resource_location_id, check_resource_location_name, find_resource_locations)
 
 
 def main():
     module = CitrixCloudModule(
         argument_spec=dict(name=dict(type='str'), id=dict(type='str')),
         supports_check_mode=True,
+        filters=('name', 'id'),
     )
     with module.api_errors():
+        if module.params['name'] is not None:
+            check_resource_location_name(module.params['name'])
         check_resource_location_id(module.params['id'])
         found = find_resource_locations(
             module.client, name=module.params['name'], rl_id=module.params['id'])

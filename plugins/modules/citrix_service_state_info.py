@@ -21,11 +21,15 @@ options:
     description:
       - Only these services, for example C(xendesktop), C(wem), C(netscalergateway).
       - Matched without regard to case.
+      - Given but empty or null (V([]), V(['']), V(null)), as a template can produce,
+        it fails before any call; it never means "all services".
     type: list
     elements: str
   state:
     description:
       - Only services in one of these states.
+      - Given but empty or null (V([]), V(null)), as a template can produce,
+        it fails before any call; it never means "all services".
     type: list
     elements: str
     choices:
@@ -133,6 +137,7 @@ def main():
             state=dict(type='list', elements='str', choices=list(SERVICE_STATES)),
         ),
         supports_check_mode=True,
+        filters=('service_name', 'state'),
     )
     with module.api_errors():
         items = service_states(

@@ -190,6 +190,7 @@ def main():
     )
     p = module.params
     with module.api_errors():
+        sessions.check_message(p['user_message'])
         found = sessions.selected_sessions(module, strict=True, workers=p['parallelism'])
         entries = sessions.plan(found, p['state'])
         if not module.check_mode:

@@ -120,7 +120,7 @@ def main():
     )
     p = module.params
     with module.api_errors():
-        check_name(p['name'], 'tag name')
+        check_name(p['name'], 'tag name', 'name')
         client = daas_client(module)
         current = tags.get_tag(client, p['name'])
         if p['state'] == 'absent':

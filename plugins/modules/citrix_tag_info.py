@@ -18,7 +18,8 @@ options:
   name:
     description:
       - Only the tags with these names or ids (case-insensitively).
-      - An empty list is an error, never "all tags".
+      - Given but empty or null (V([]), V(['']), V(null)), as a template can produce,
+        it fails before any call; it never means "all tags".
     type: list
     elements: str
 extends_documentation_fragment:
@@ -84,12 +85,10 @@ from ansible_collections.citrix.cloud.plugins.module_utils import _tags as tags
 
 def main():
     module = CitrixCloudModule(argument_spec=dict(name=dict(type='list', elements='str')),
-                               supports_check_mode=True, daas=True)
+                               supports_check_mode=True, daas=True, filters=('name',))
     names = module.params['name']
     with module.api_errors():
-        if names is not None and not names:
-            raise ValueError('name is an empty list; leave it out to list every tag.')
-        check_names(names, 'tag name')
+        check_names(names, 'tag name', 'name')
         found = tags.select_tags(tags.list_tags(daas_client(module)), names)
         module.exit_json(changed=False, tags=[snake(t) for t in found])
 

@@ -229,7 +229,7 @@ def test_bad_options_fail_before_any_call(sim, playbook):
     msgs = {t: r["msg"] for t, r in run.results.items()}
     assert sorted(run.failed) == sorted(names + ["state", "guid", "severity", "priority", "uri"])
     for name in names:
-        assert "Citrix Cloud refuses names with any of" in msgs[name]
+        assert "Citrix Cloud refuses resource location names with any of" in msgs[name]
     assert "value of state must be one or more of: NotOnboarded, Expired" in msgs["state"]
     assert "event_id must be a GUID" in msgs["guid"]
     assert "value of severity must be one of: Information, Warning, Error" in msgs["severity"]

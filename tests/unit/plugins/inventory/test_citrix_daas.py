@@ -233,7 +233,8 @@ def test_a_refresh_or_other_machines_are_not_served_from_the_cache(sim, parse, t
 @pytest.mark.parametrize('config, expected', [
     ({'timeout': 0}, 'timeout must be from 1 to 3600'),
     ({'site_id': 'not-a-guid'}, "site_id 'not-a-guid' is not a GUID"),
-    ({'catalogs': ['A/B']}, "Catalog 'A/B' contains '/'"),
+    ({'catalogs': ['A/B']}, "catalogs item 'A/B' contains '/'"),
+    ({'delivery_groups': ['Desktops\n']}, "delivery_groups item 'Desktops\\n' contains a control character"),
     ({'delivery_groups': ['']}, 'delivery_groups is a list with an empty or null item'),
     ({'catalogs': []}, 'catalogs is an empty list: nothing to select'),
     ({'access_token': 'tok', 'client_id': 'x'}, 'mutually exclusive'),

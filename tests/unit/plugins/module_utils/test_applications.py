@@ -38,7 +38,7 @@ def test_names_and_paths():
     for bad in ("Office\\\\Calc", "\\Calc", "Calc\\", "a|b", "a/b", ""):
         with pytest.raises(ValueError):
             apps.check_options({"name": bad})
-    with pytest.raises(ValueError, match="User"):
+    with pytest.raises(ValueError, match="included_users item"):
         apps.check_options({"name": "Calc", "included_users": ["DEMOLAB|x"]})
 
 

@@ -22,7 +22,7 @@ def test_objects_info_lists_all_or_the_named_one(client, httpserver):
     module = FakeModule(client, name="DEMOLAB Desktops")
     assert objects_info(module, "DeliveryGroups", "delivery group") == [
         {"id": "dg-1", "name": "DEMOLAB Desktops", "total_desktops": 2}]
-    with pytest.raises(ValueError, match="Delivery group name"):
+    with pytest.raises(ValueError, match="name '..' is not a name"):
         objects_info(FakeModule(client, name=".."), "DeliveryGroups", "delivery group")
 
 

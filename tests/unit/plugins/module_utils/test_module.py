@@ -25,7 +25,10 @@ from ansible_collections.citrix.cloud.plugins.module_utils._module import (
     snake_in_place,
 )
 from ansible_collections.citrix.cloud.plugins.module_utils._token_providers import GovernmentClientCredentials
-from ansible_collections.citrix.cloud.plugins.modules import citrix_resource_location, citrix_resource_location_info
+from ansible_collections.citrix.cloud.plugins.modules import (
+    citrix_application_group_info, citrix_application_info, citrix_resource_location, citrix_resource_location_info,
+    citrix_service_state_info, citrix_tag_info,
+)
 from ansible_collections.citrix.cloud.tests.unit.conftest import (
     CLIENT_ID, CUSTOMER, PASSWORD, SECRET, SITE, TOKEN_PATH, USER, json_response, shared_params,
 )
@@ -383,3 +386,56 @@ def test_cloud_region_defaults_to_global_and_gov_is_a_region():
     assert check_options(shared_params(customer_id=CUSTOMER, client_id=CLIENT_ID, client_secret=SECRET))['region'] == 'global'
     checked = check_options(shared_params(customer_id=CUSTOMER, client_id=CLIENT_ID, client_secret=SECRET, region='gov'))
     assert isinstance(build_client(checked).auth, GovernmentClientCredentials)
+
+
+# -- empty values that would otherwise mean something else than the task meant ----------------
+
+def test_an_empty_api_url_takes_citrix_api_url(monkeypatch, httpserver):
+    monkeypatch.setenv('CITRIX_API_URL', httpserver.url_for('/'))
+    assert make_module(dict(CREDS, api_url='')).params['api_url'] == httpserver.url_for('/').rstrip('/')
+
+
+@pytest.mark.parametrize('value', ['', '   '])
+def test_an_empty_api_url_without_citrix_api_url_is_an_error_not_citrix_cloud(capsys, monkeypatch, value):
+    monkeypatch.delenv('CITRIX_API_URL', raising=False)
+    result = failure(capsys, dict(CREDS, api_url=value))
+    assert result['msg'].startswith('api_url is an empty string: set it')
+
+
+@pytest.mark.parametrize('value, how', [(None, 'null'), ('', 'an empty string'), ([], 'an empty list'),
+                                        ([''], 'a list with an empty or null item')])
+def test_a_filter_given_empty_or_null_fails_before_any_call(capsys, httpserver, value, how):
+    with patch_module_args(dict(CREDS, api_url=httpserver.url_for('/'), name=value)):
+        with pytest.raises(SystemExit):
+            CitrixCloudModule(argument_spec=dict(name=dict(type='raw')), filters=('name',))
+    result = json.loads(capsys.readouterr().out)
+    assert result['msg'] == 'name is %s: nothing to select; leave the option out to list all' % how
+    assert not httpserver.log
+
+
+def test_a_filter_left_out_lists_all():
+    with patch_module_args(dict(CREDS)):
+        module = CitrixCloudModule(argument_spec=dict(name=dict(type='list', elements='str')), filters=('name',))
+    assert module.params['name'] is None
+
+
+@pytest.mark.parametrize('module, args, words', [
+    (citrix_application_info, dict(folder=''), 'folder is an empty string: nothing to select'),
+    (citrix_application_info, dict(delivery_group=None), 'delivery_group is null: nothing to select'),
+    (citrix_application_info, dict(folder='Office\n'), "folder 'Office\\n' contains a control character"),
+    (citrix_application_info, dict(application_group='a|b'), "application_group 'a|b' contains '/' or '|'"),
+    (citrix_application_group_info, dict(name=['Office/x']), "name item 'Office/x' contains '/' or '|'"),
+    (citrix_application_group_info, dict(name=None), 'name is null: nothing to select'),
+    (citrix_tag_info, dict(name=[]), 'name is an empty list: nothing to select'),
+    (citrix_resource_location_info, dict(name=''), 'name is an empty string: nothing to select'),
+    (citrix_resource_location_info, dict(name='Lab\t1'), "name 'Lab\\t1' contains a control character"),
+    (citrix_service_state_info, dict(service_name=[]), 'service_name is an empty list: nothing to select'),
+    (citrix_service_state_info, dict(state=[]), 'state is an empty list: nothing to select'),
+])
+def test_info_filters_are_checked_before_any_call_site_discovery_included(capsys, httpserver, module, args, words):
+    with patch_module_args(dict(CREDS, api_url=httpserver.url_for('/'), **args)):
+        with pytest.raises(SystemExit):
+            module.main()
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] and result['msg'].startswith(words), result['msg']
+    assert not httpserver.log

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.citrix.cloud.plugins.module_utils._names import path_segment, ref_matches
+from ansible_collections.citrix.cloud.plugins.module_utils._names import check_name, check_names, path_segment, ref_matches
 
 
 @pytest.mark.parametrize('name,segment', [
@@ -31,3 +31,24 @@ def test_ref_matches_by_name_or_id_case_insensitively():
     ref = {'Id': 'ABC', 'Name': 'DEMOLAB\\Eagle'}
     assert ref_matches(ref, 'demolab\\EAGLE') and ref_matches(ref, 'abc')
     assert not ref_matches(ref, 'EAGLE') and not ref_matches(None, 'x')
+
+
+@pytest.mark.parametrize('value, words', [
+    ('', "catalog must be a non-empty string, got ''"),
+    ('A/B', "catalog 'A/B' contains '/' or '|'"),
+    ('A\nB', "catalog 'A\\nB' contains a control character"),
+    ('..', "catalog '..' is not a name"),
+])
+def test_a_name_from_an_option_is_refused_naming_the_option(value, words):
+    with pytest.raises(ValueError) as err:
+        check_name(value, 'catalog', 'catalog')
+    assert str(err.value).startswith(words)
+    with pytest.raises(ValueError, match="^Catalog "):  # no option: the object's kind, as before
+        check_name(value, 'catalog')
+
+
+def test_an_item_of_a_list_option_is_refused_naming_the_option():
+    check_names(['Gold', 'DEMOLAB\\Silver'], 'tag', 'tags')
+    check_names(None, 'tag', 'tags')
+    with pytest.raises(ValueError, match="^tags item 'a/b' contains '/'"):
+        check_names(['Gold', 'a/b'], 'tag', 'tags')

@@ -68,6 +68,20 @@ def test_new_event_ids_are_fresh_uuid4():
     assert first != second and uuid.UUID(first).version == 4
 
 
+@pytest.mark.parametrize("option", ["title", "description", "destination_admin", "component", "language_tag"])
+@pytest.mark.parametrize("value", ["", "  ", None])
+def test_a_text_the_service_needs_is_refused_empty_or_null(option, value):
+    with pytest.raises(ValueError, match="^%s must not be empty or null" % option):
+        notification_event_id(params(**{option: value}))
+
+
+def test_an_empty_event_id_is_refused_not_replaced_by_a_new_one():
+    # a new one each run would send the notification again on every run the template came out empty
+    with pytest.raises(ValueError, match="event_id must be a GUID"):
+        notification_event_id(params(event_id=""))
+    assert notification_event_id(params())[1] is False
+
+
 @pytest.mark.parametrize("uri", ["ftp://x/y", "javascript:alert(1)", "status page"])
 def test_detail_uri_must_be_http(uri):
     with pytest.raises(ValueError, match="detail_uri must be an http or https URL"):

@@ -40,7 +40,7 @@ def methods(httpserver):
 
 @pytest.mark.parametrize("char", list(FORBIDDEN_NAME_CHARS))
 def test_every_forbidden_character_is_refused_with_the_reason(char):
-    with pytest.raises(ValueError, match="refuses names with any of") as err:
+    with pytest.raises(ValueError, match="refuses resource location names with any of") as err:
         check_resource_location_name("Lab%sOne" % char)
     assert char in str(err.value)
 
@@ -48,6 +48,12 @@ def test_every_forbidden_character_is_refused_with_the_reason(char):
 @pytest.mark.parametrize("name", ["London DC", "Lab-1 (test)", "Zürich_2", "a.b,c;d'e\"f@g!~=*"])
 def test_allowed_names_pass(name):
     check_resource_location_name(name)
+
+
+@pytest.mark.parametrize("name", ["Lab\n", "Lab\r1", "La\tb", "Lab\x00", "Lab\x7f"])
+def test_control_characters_are_refused_naming_the_option(name):
+    with pytest.raises(ValueError, match="^name .* contains a control character"):
+        check_resource_location_name(name)
 
 
 @pytest.mark.parametrize("name", ["", "   "])

@@ -248,8 +248,8 @@ def test_a_missing_name_is_reported_with_the_transaction_id_of_its_404(httpserve
     assert str(err.value) == "No machine exists with name or id: a?b (Citrix-TransactionId tid-404)."
 
 
-@pytest.mark.parametrize("ids, words", [([""], "id is a list with an empty"), (["a/b"], "Session id"),
-                                        (["x|y"], "Session id"), (["ok", "\x00"], "Session id")])
+@pytest.mark.parametrize("ids, words", [([""], "id is a list with an empty"), (["a/b"], "id item"),
+                                        (["x|y"], "id item"), (["ok", "\x00"], "id item")])
 def test_session_ids_are_checked_before_any_call(httpserver, ids, words):
     client = CitrixCloudClient(Endpoints(CUSTOMER, api_url=httpserver.url_for("/")), auth=None, retries=1)
     with pytest.raises(ValueError, match=words):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 import pytest
 
 from ansible_collections.citrix.cloud.plugins.module_utils import _sessions as sessions
@@ -140,3 +141,18 @@ def test_a_message_delivered_then_a_log_off_refused_is_a_change(httpserver, clie
         {"ErrorMessage": "Session is not connected."}, status=400)
     sessions.execute(client, refused, message={"title": "T", "text": "X", "style": "Critical"})
     assert not refused[0]["delivered"] and not sessions.any_changed(refused)
+
+
+@pytest.mark.parametrize('message, words', [
+    ({'title': '', 'text': 'x'}, "user_message.title must not be empty or null"),
+    ({'title': 'T', 'text': '  '}, "user_message.text must not be empty or null"),
+    ({'title': None, 'text': 'x'}, "user_message.title must not be empty or null"),
+])
+def test_a_message_without_title_or_text_is_refused(message, words):
+    with pytest.raises(ValueError, match='^' + re.escape(words)):
+        sessions.check_message(message)
+
+
+def test_a_message_with_title_and_text_or_none_passes():
+    sessions.check_message({'title': 'Restart', 'text': 'Save your work.\nThanks', 'style': None})
+    sessions.check_message(None)
