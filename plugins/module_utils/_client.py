@@ -242,7 +242,8 @@ def daas_site_scoped(path):
 class CitrixCloudClient:
     """One requests.Session for one module run; see docs/developing.md for the contract.
 
-    `auth` is a token provider: `token()`, `invalidate(token)`, `can_refresh` (see _token_providers).
+    `auth` is a token provider: `token()`, `invalidate(token)`, `accepted(token)`, `can_refresh` (see
+    _token_providers).
     `sleep`, `backoff` and `clock` are injectable so tests need not wait.
     """
 
@@ -312,7 +313,7 @@ class CitrixCloudClient:
         if self.auth is None:
             return self._identity(site_scoped, None)
         if rejected and getattr(self.auth, 'can_refresh', False):
-            self.auth.invalidate(rejected.get('Authorization', '')[len(AUTH_SCHEME):])
+            self.auth.invalidate(rejected.get('Authorization', '')[len(AUTH_SCHEME):], nested=True)
         return self._identity(site_scoped, self.auth.token())
 
     def _error(self, message, method, url, resp=None, sent_tid=None, uncertain=False, body=None):
@@ -382,6 +383,8 @@ class CitrixCloudClient:
                 raise err
             body, status = parse_body(resp), resp.status_code
             log.debug('%s %s -> %s (%s)', method, url_path(url), status, response_tid(resp, tid))
+            if token and 200 <= status < 300 and hasattr(self.auth, 'accepted'):
+                self.auth.accepted(token)  # valid now: a later 401 to it is a revocation, not a refusal
             if status == 401 and token and not refreshed and getattr(self.auth, 'can_refresh', False):
                 refreshed = True  # a token may be revoked or expire early: one fresh one, once
                 if self.auth.invalidate(token):

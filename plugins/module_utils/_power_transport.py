@@ -255,7 +255,7 @@ def _send_chunk(client, chunk, force, journal):
     for index, entry in enumerate(chunk):
         _item_outcome(client, entry, by_ref.get(str(index)), resp.transaction_id, jid or 'answer')
     if token and any(e.get('next', ('',))[0] == 'again' for e in chunk) and getattr(client.auth, 'can_refresh', False):
-        client.auth.invalidate(token)  # items refused 401: the token expired meanwhile
+        client.auth.invalidate(token, nested=True)  # items refused 401: one fresh token (see invalidate)
 
 
 def _send_batch(client, entries, force, parallelism, journal):

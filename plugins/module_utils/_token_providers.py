@@ -5,8 +5,12 @@
 
 A provider is what CitrixCloudClient calls `auth`; it has
   token()            a valid bearer token (thread-safe; fetches when needed)
-  invalidate(token)  the service answered 401 to `token`: forget it; True when a fresh token
-                     may be had (False: retrying is pointless)
+  invalidate(token, nested=False)
+                     the service answered 401 to `token`: forget it; True when a fresh token
+                     may be had (False: retrying is pointless); `nested`: the 401 was an item's of
+                     a `$batch`, which proves less (see FetchedToken.invalidate)
+  accepted(token)    the service answered a call made with `token`: it was valid then, so a
+                     later 401 to it means it was revoked or expired early, not refused
   can_refresh        whether invalidate() can ever lead to a new token
   expires_at         epoch seconds, when known
 `GivenToken` hands out a token got elsewhere. `FetchedToken` is the base of providers that get
@@ -39,6 +43,9 @@ DEFAULT_LIFETIME = 3600  # Citrix tokens live an hour; used when expires_in is m
 CREDENTIALS_HINT = 'check client_id / client_secret and customer_id (and region or api_url)'
 ON_PREMISES_HINT = ('check username (DOMAIN\\user or user@domain.example) and password, and that the account is '
                     'a Citrix administrator of the site')
+# Fresh tokens one run may get for tokens the service accepted and later refused (revoked, or expired
+# early): each is one token request, so a service that keeps refusing good tokens ends the run instead.
+RENEWALS = 10
 ISO_RE = re.compile(r'^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$', re.IGNORECASE)
 
 
@@ -130,8 +137,11 @@ class GivenToken:
     def token(self):
         return self.access_token
 
-    def invalidate(self, token):
+    def invalidate(self, token, nested=False):
         return False
+
+    def accepted(self, token):
+        pass
 
 
 class FetchedToken:
@@ -139,7 +149,10 @@ class FetchedToken:
 
     One run asks for a token one thread at a time, and remembers a failure: a refusal or a
     service that stayed down through the retries fails every later call at once, without another
-    request. A 401 gets one fresh token per run: a fresh token refused too fails the run.
+    request. A 401 gets one fresh token, shared by every thread that was refused the same token.
+    A token the service accepted and later refused (revoked, or expired early) is replaced each
+    time, up to RENEWALS times a run; a fresh token refused before the service accepted it fails
+    the run (the credentials cannot call this API).
 
     Subclasses implement fetch() -> token_entry(...). `key_parts` identify the caller in the cache
     (hashed; include the secret, so another secret never gets this token) and `secret` encrypts it.
@@ -158,6 +171,8 @@ class FetchedToken:
         self._lifetime = DEFAULT_LIFETIME
         self._failure = None  # the CitrixCloudError that ends this run's token requests
         self._renewed = False  # a 401 has already cost a fresh token
+        self._accepted = set()  # tokens the service accepted in this run (set.add needs no lock)
+        self._renewals = 0  # fresh tokens for tokens accepted, then refused
         if secret:
             client.secrets.add(secret)
 
@@ -184,10 +199,15 @@ class FetchedToken:
                     raise
             return self._token
 
-    def invalidate(self, token):
+    def invalidate(self, token, nested=False):
         """Forget a token the service refused, unless another thread already replaced it.
 
-        True when a fresh token may be had; False once a fresh token was refused too.
+        True when a fresh token may be had; False once a fresh token was refused before the
+        service accepted it, or after RENEWALS tokens were accepted and then refused.
+        `nested`: refused in a `$batch` item. That proves no revocation: a token revoked before the
+        job ran its items is refused on the job's own polls too, and replaced there; one still in
+        use here was accepted by those polls, so the items were refused for another reason, and
+        get one fresh token a run, as a fresh token refused does.
         """
         with self._lock:
             if self._failure is not None:
@@ -197,11 +217,24 @@ class FetchedToken:
             self._token = None
             if self.cache:
                 self.cache.locked(lambda: self.cache.drop(token), unlocked=lambda: None)
-            if self._renewed:
+            if token in self._accepted and not nested:  # it was good: revoked or expired early
+                self._renewals += 1
+                if self._renewals > RENEWALS:
+                    self._failure = CitrixCloudError(
+                        'the service refused %d tokens in this run after accepting each of them (revoked, or '
+                        'expired early), so the run stopped asking for more: run the task again' % self._renewals,
+                        status=401)
+                    return False
+            elif self._renewed:
                 self._failure = CitrixCloudError(self.refused_message(), status=401)
                 return False
             self._renewed = True
             return True
+
+    def accepted(self, token):
+        """The service answered a call made with `token`: a later 401 to it is a revocation."""
+        if token not in self._accepted:
+            self._accepted.add(token)
 
     def _use(self, entry):
         self._token = entry['access_token']

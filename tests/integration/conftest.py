@@ -101,6 +101,10 @@ class Sim:
     def set_faults(self, faults):
         return self._control("PUT", "faults", faults)
 
+    def revoke_tokens(self, after=None, count=1):
+        """Revoke every token issued so far: now, or once route `after` has handled `count` more requests."""
+        return self._control("POST", "tokens/revoke", {"after": after, "count": count} if after else {})
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()

@@ -1,7 +1,9 @@
 """Citrix Cloud identity: client-credential tokens and the header checks every service makes.
 
 Tokens are opaque, live ``token_ttl_s`` seconds and cannot be refreshed. They belong to the
-identity service, not to the DaaS world, so /_sim/reset keeps them valid.
+identity service, not to the DaaS world, so /_sim/reset keeps them valid. The service can also
+revoke them before they expire: ``revoke_all`` (``POST /_sim/tokens/revoke``), now or once a
+route has handled a number of requests (``schedule_revocation``).
 """
 
 import base64
@@ -38,6 +40,7 @@ class TokenStore:
         self.username = ADMIN_USER
         self.password = secrets.token_urlsafe(18)
         self.tokens = {}  # token -> monotonic expiry
+        self.scheduled = []  # [route, requests still to handle on it] of pending revocations
 
     def issue(self, ttl):
         self._forget_expired()
@@ -51,6 +54,30 @@ class TokenStore:
 
     def expiry(self, token):
         return self.tokens.get(token, 0)
+
+    def revoke_all(self):
+        """Revoke every token issued so far, valid or not; the number that were still valid."""
+        now = time.monotonic()
+        valid = sum(1 for expiry in self.tokens.values() if expiry > now)
+        self.tokens = {}
+        return valid
+
+    def schedule_revocation(self, route, count):
+        """Revoke every token issued by then once `route` has handled `count` more requests."""
+        self.scheduled.append([route, count])
+
+    def handled(self, route):
+        """A request on `route` was handled (as by_route counts it): the valid tokens revoked now
+        (0 when no revocation fell due), or None when none was due."""
+        due = False
+        for entry in self.scheduled:
+            if entry[0] == route:
+                entry[1] -= 1
+                due = due or entry[1] == 0
+        if not due:
+            return None
+        self.scheduled = [entry for entry in self.scheduled if entry[1] > 0]
+        return self.revoke_all()
 
     def _forget_expired(self):
         now = time.monotonic()

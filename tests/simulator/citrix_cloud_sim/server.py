@@ -92,7 +92,11 @@ def make_app(sim):
             status = resp.status
             return to_web_response(resp, request.headers, req.path)
         finally:
-            stats.finished(req.route or f"{req.method} (unmatched)", status)
+            route = req.route or f"{req.method} (unmatched)"
+            stats.finished(route, status)
+            revoked = sim.tokens.handled(route)  # a revocation scheduled after this route's n-th request
+            if revoked is not None:
+                stats.revoked(revoked)
 
     app = web.Application(client_max_size=16 * 1024 * 1024)
     app.router.add_route("*", "/{tail:.*}", handle)

@@ -57,13 +57,14 @@ class Simulator:
         return build_world(self.scale_machines, self.private_desktops, customer_id=customer)
 
     def reset(self):
-        """Back to the starting scenario and startup faults, stats zeroed. Tokens stay valid:
-        they belong to the identity service, and clients cache them across tests."""
+        """Back to the starting scenario and startup faults, stats zeroed, no revocation pending.
+        Tokens stay valid: they belong to the identity service, and clients cache them across tests."""
         in_flight = self.stats.in_flight
         self.world = self._build_world()
         self.stats = Stats()
         self.stats.in_flight = in_flight  # requests still running will finish into the new stats
         self.faults.set(self.initial_faults or {})
+        self.tokens.scheduled = []  # a revocation not yet due counts requests of the old stats
 
     def ready_info(self, url):
         if self.mode == ON_PREMISES:

@@ -216,6 +216,31 @@ def test_401_gets_exactly_one_new_token(make_client, token_endpoint, httpserver)
     assert [req.headers['Authorization'] for dummy, req in seen] == ['CwsAuth Bearer=tok-1', 'CwsAuth Bearer=tok-2']
 
 
+def test_a_token_revoked_after_it_worked_is_replaced_each_time(make_client, token_endpoint, httpserver):
+    """Revoked (or expired early) twice in one run: each time one fresh token, and every call answered."""
+    ok, refused = json_response({'ok': 1}), json_response({}, 401)
+    seen = answers(httpserver, '/cvad/manage/me', [ok, refused, ok, refused, ok])
+    client = make_client()
+    assert [client.daas('GET', '/me').body for dummy in range(3)] == [{'ok': 1}] * 3
+    assert token_endpoint.count == 3
+    assert [req.headers['Authorization'][len('CwsAuth Bearer='):] for dummy, req in seen] == [
+        'tok-1', 'tok-1', 'tok-2', 'tok-2', 'tok-3']
+
+
+def test_only_a_success_proves_a_token(make_client, token_endpoint, httpserver):
+    """A 403 or 500 says nothing of the token: a fresh one refused after it still ends the run."""
+    answers(httpserver, '/cvad/manage/me', [json_response({}, 403), json_response({}, 401)])
+    client = make_client(retries=1)
+    with pytest.raises(CitrixCloudError, match='failed with 403'):
+        client.daas('GET', '/me')
+    for dummy in range(2):  # tok-1 refused: tok-2, refused before it was ever accepted
+        with pytest.raises(CitrixCloudError, match='failed with 401'):
+            client.daas('GET', '/me')
+    assert token_endpoint.count == 2
+    with pytest.raises(CitrixCloudError, match='freshly issued token'):
+        client.auth.token()
+
+
 def test_second_401_fails_with_what_to_check(make_client, token_endpoint, httpserver):
     seen = answers(httpserver, '/cvad/manage/Machines/m1/$start', [json_response({}, 401)])
     with pytest.raises(CitrixCloudError, match='check access_token, or client_id / client_secret and customer_id'):

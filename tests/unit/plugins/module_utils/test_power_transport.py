@@ -30,7 +30,7 @@ class Auth:
     def token(self):
         return 'tok-%d' % self.n
 
-    def invalidate(self, token):
+    def invalidate(self, token, nested=False):
         if token == self.token():
             self.n += 1
 

@@ -15,6 +15,7 @@ import pytest
 
 from ansible_collections.citrix.cloud.plugins.module_utils._module import build_client, check_options
 from ansible_collections.citrix.cloud.plugins.module_utils._token_providers import (
+    RENEWALS,
     OnPremisesCredentials,
     jwt_expiry,
     parse_expires_at,
@@ -155,6 +156,32 @@ def test_a_fresh_token_refused_too_ends_the_run(make_client, token_endpoint):
     assert client.auth.invalidate(fresh) is False
     with pytest.raises(CitrixCloudError, match='freshly issued token of API client %s' % CLIENT_ID):
         client.auth.token()
+    assert token_endpoint.count == 2
+
+
+def test_a_token_accepted_then_refused_is_replaced_each_time_up_to_the_budget(make_client, token_endpoint):
+    client = make_client()
+    for n in range(1, RENEWALS + 1):
+        token = client.auth.token()
+        assert token == 'tok-%d' % n
+        client.auth.accepted(token)
+        assert client.auth.invalidate(token) is True  # revoked or expired early: one fresh token
+        assert client.auth.invalidate(token) is True  # another thread refused the same one: no more
+    last = client.auth.token()
+    client.auth.accepted(last)
+    assert client.auth.invalidate(last) is False  # a service that keeps refusing good tokens
+    with pytest.raises(CitrixCloudError, match='refused %d tokens in this run after accepting' % (RENEWALS + 1)):
+        client.auth.token()
+    assert token_endpoint.count == RENEWALS + 1
+
+
+def test_a_batch_item_refused_proves_no_revocation(make_client, token_endpoint):
+    """A token accepted, then refused in $batch items (nested), gets one fresh token a run, as before."""
+    client = make_client()
+    for expected in (True, False):
+        token = client.auth.token()
+        client.auth.accepted(token)
+        assert client.auth.invalidate(token, nested=True) is expected
     assert token_endpoint.count == 2
 
 
