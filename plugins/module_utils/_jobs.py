@@ -62,10 +62,17 @@ def next_delay(scheduled, jobs_left, elapsed):
     return max(SOONEST, min([scheduled] + estimates))
 
 
+def gave_up(client):
+    """True once the run can get no token any more: every later call fails at once, unsent."""
+    return bool(getattr(client.auth, 'failed', False))
+
+
 def _get_job(client, jid):
     try:
         return client.daas('GET', '/Jobs/%s' % jid).body or {}
     except CitrixCloudError:
+        if gave_up(client):
+            raise  # asking again would only wait out the job's life without a request
         return None  # unknown this round; asked again next round
 
 
@@ -73,7 +80,9 @@ def poll(client, ids, life=JOB_LIFE, parallelism=10, first=0.5):
     """Poll each job until it ends or `life` seconds pass; {id: last job body, or None if never read}.
 
     At most `parallelism` requests at once. The sleeps grow (`intervals`); a job whose progress
-    says it ends sooner is asked then (`next_delay`), so a short job costs no long wait.
+    says it ends sooner is asked then (`next_delay`), so a short job costs no long wait. A call that
+    fails is asked again next round, unless the run can get no token any more (`gave_up`): then its
+    CitrixCloudError is raised at once.
     """
     last = dict((jid, None) for jid in ids)
     started = client.clock()
@@ -87,6 +96,8 @@ def poll(client, ids, life=JOB_LIFE, parallelism=10, first=0.5):
         client.sleep(min(next_delay(delay, [last[j] for j in pending], now - started), remaining))
         for jid, body in zip(pending, client.parallel_map(lambda j: _get_job(client, j), pending,
                                                           workers=parallelism)):
+            if isinstance(body, CitrixCloudError):
+                raise body
             if isinstance(body, dict):
                 last[jid] = body
     return last

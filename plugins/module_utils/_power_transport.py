@@ -214,7 +214,13 @@ def _batch_items(client, resp, chunk, journal):
         return body.get('Items') or [], None
     jid = jobs.job_id(resp)
     journal.job(chunk, jid)
-    job = jobs.poll(client, [jid], parallelism=1)[jid] or {}
+    try:
+        job = jobs.poll(client, [jid], parallelism=1)[jid] or {}
+    except CitrixCloudError as err:  # no token for the rest of the run: nothing more can be read
+        for entry in chunk:
+            _doubt(client, entry, 'its batch job %s could not be followed (%s)' % (jid, err), resp.transaction_id,
+                   acting_for=0)
+        return None
     status = job.get('Status')
     if status in jobs.DONE:
         try:
@@ -328,13 +334,13 @@ def settle_doubts(client, entries, parallelism):
             return
         fresh = refresh_machines(client, [e['machine']['Id'] for e in waiting], fields=MACHINE_FIELDS,
                                  workers=parallelism)
-        now, still = client.clock(), []
+        now, still, blind = client.clock(), [], jobs.gave_up(client)  # blind: no token, nothing to re-read
         for entry in waiting:
             took = action_took(entry['machine'], fresh.get(entry['machine']['Id']))
             if took:
                 _changed(entry, entry.get('transaction_id'), '%s, but the machine shows the %s arrived'
                          % (entry['doubt']['why'], entry['action']))
-            elif entry['doubt']['until'] <= now:
+            elif entry['doubt']['until'] <= now or blind:
                 _failed(entry, _no_evidence(entry, took))
             else:
                 still.append(entry)
@@ -348,7 +354,11 @@ def follow_item_jobs(client, entries, parallelism):
     by_job = dict((e['job'], e) for e in entries if e.get('job') and e['result'] == 'changed')
     if not by_job:
         return
-    for jid, job in jobs.poll(client, list(by_job), parallelism=parallelism).items():
+    try:
+        polled = jobs.poll(client, list(by_job), parallelism=parallelism)
+    except CitrixCloudError:
+        return  # no token for the rest of the run: the actions stay reported as taken (queued)
+    for jid, job in polled.items():
         status = (job or {}).get('Status')
         if status in ('Failed', 'Canceled'):
             entry = by_job[jid]

@@ -13,6 +13,7 @@ A provider is what CitrixCloudClient calls `auth`; it has
                      later 401 to it means it was revoked or expired early, not refused
   can_refresh        whether invalidate() can ever lead to a new token
   expires_at         epoch seconds, when known
+  failed             True once the run can get no token any more: every later call fails at once
 `GivenToken` hands out a token got elsewhere. `FetchedToken` is the base of providers that get
 tokens from an endpoint, reusing them through the shared token cache (_token_cache); a
 subclass implements `fetch()`:
@@ -128,6 +129,7 @@ class GivenToken:
     """A token got elsewhere (access_token): handed out as is, never renewed, never cached."""
 
     can_refresh = False
+    failed = False
 
     def __init__(self, client, access_token):
         self.access_token = access_token
@@ -182,6 +184,11 @@ class FetchedToken:
     def refused_message(self):
         """What to say when a fresh token is refused too; subclasses name their credentials."""
         return 'the service refused a freshly issued token too: the credentials cannot call this API'
+
+    @property
+    def failed(self):
+        """True once this run can get no token (see token()): waiting on the service is waiting for nothing."""
+        return self._failure is not None
 
     @property
     def cache_file(self):

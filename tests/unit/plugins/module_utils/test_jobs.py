@@ -9,7 +9,7 @@ import pytest
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudError
-from ansible_collections.citrix.cloud.tests.unit.conftest import SITE, answers, json_response
+from ansible_collections.citrix.cloud.tests.unit.conftest import SITE, TOKEN_PATH, answers, json_response
 from ansible_collections.citrix.cloud.plugins.module_utils import _jobs as jobs
 
 
@@ -105,3 +105,18 @@ def test_poll_asks_again_when_progress_says_the_job_ends(make_client, token_endp
     last = jobs.poll(client, ['j-1'], parallelism=1, first=0.5)
     assert last['j-1']['Status'] == 'Complete' and len(seen) == 2
     assert slept == [0.5, 0.5]
+
+
+def test_poll_stops_at_once_when_the_run_can_get_no_token(make_client, httpserver, sleeps):
+    """Polling without a token would wait out the job's life (600 s) without a request: it fails instead."""
+    answers(httpserver, TOKEN_PATH, [json_response({'error': 'invalid_client'}, 400)])
+    polled = answers(httpserver, '/cvad/manage/Jobs/a', [json_response({'Status': 'InProgress'})])
+    with pytest.raises(CitrixCloudError, match='refused the credentials'):
+        jobs.poll(make_client(), ['a'])
+    assert len(sleeps) == 1 and not polled
+
+
+def test_poll_asks_again_after_a_failed_call(make_client, token_endpoint, httpserver, sleeps):
+    seen = answers(httpserver, '/cvad/manage/Jobs/a', [json_response({}, 403), json_response({'Status': 'Complete'})])
+    assert jobs.poll(make_client(), ['a'])['a']['Status'] == 'Complete'
+    assert len(seen) == 2

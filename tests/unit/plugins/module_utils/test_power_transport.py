@@ -14,9 +14,11 @@ import logging
 
 import pytest
 
+from werkzeug.wrappers import Response as WerkzeugResponse
+
 from ansible_collections.citrix.cloud.plugins.module_utils._client import CitrixCloudClient, CitrixCloudError, Response
 from ansible_collections.citrix.cloud.plugins.module_utils._endpoints import Endpoints
-from ansible_collections.citrix.cloud.tests.unit.conftest import CUSTOMER, SITE, json_response
+from ansible_collections.citrix.cloud.tests.unit.conftest import CUSTOMER, SITE, answers, json_response
 from ansible_collections.citrix.cloud.plugins.module_utils import _power_plan as power
 from ansible_collections.citrix.cloud.plugins.module_utils import _power_transport as transport
 
@@ -416,6 +418,24 @@ def test_the_token_in_batch_items_never_reaches_a_message_or_log(make_client, to
         assert '********' in text  # the service did quote it
     for token in ['tok-%d' % n for n in range(1, token_endpoint.count + 1)]:
         assert token not in text
+
+
+def test_a_batch_job_that_cannot_be_followed_without_a_token_fails_at_once(make_client, token_endpoint,
+                                                                           httpserver, sleeps):
+    """The batch was taken, then every token is refused: its machines fail (never sent again) within
+    seconds, instead of polling a job and re-reading machines without a request for minutes."""
+    batches = answers(httpserver, '/cvad/manage/$batch', [WerkzeugResponse('', status=202, headers={
+        'Location': 'https://api.cloud.com/cvad/manage/Jobs/j-1'})], method='POST')
+    polls = answers(httpserver, '/cvad/manage/Jobs/j-1', [json_response({'ErrorMessage': 'Invalid token.'}, 401)])
+    client = make_client()
+    entries = power.plan(machines(3), 'restarted')
+    power.execute(client, entries, how='batch')
+    results = power.to_results(entries)
+    assert [r['result'] for r in results] == ['failed'] * 3
+    assert all('its batch job j-1 could not be followed' in r['message'] and 'not sent again' in r['message']
+               for r in results)
+    assert len(batches) == 1 and token_endpoint.count == 2 and len(polls) == 3  # tok-1, tok-2 refused
+    assert sum(sleeps) < 10
 
 
 def test_batch_items_carry_the_prefix_where_daas_is_direct():
