@@ -60,7 +60,7 @@ def test_tokens_revoked_twice_during_a_parallel_run_cost_one_token_each(start_si
     sim = start_sim(machines=200, latency_ms=50)
     for count in (40, 80):  # twice while 20 reboots are in flight
         sim.revoke_tokens(after=REBOOT_ROUTE, count=count)
-    due, result, stats, _ = reboot_idle(sim, playbook, "parallel")
+    due, result, stats, _run = reboot_idle(sim, playbook, "parallel")
     assert_rebooted_once(due, result, stats)
     assert stats["revocations"] == 2 and stats["by_status"].get("401", 0) >= 2
     assert stats["tokens_issued"] == 3  # the first, and one a revocation
@@ -73,7 +73,7 @@ def test_batch_items_refused_after_a_revocation_go_again_with_one_fresh_token(st
     sim = start_sim(machines=200, job_seconds=1.0)
     for count in (1, 3)[:revocations]:
         sim.revoke_tokens(after=BATCH_ROUTE, count=count)
-    due, result, stats, _ = reboot_idle(sim, playbook, "batch")
+    due, result, stats, _run = reboot_idle(sim, playbook, "batch")
     assert_rebooted_once(due, result, stats)
     assert stats["revocations"] == revocations
     assert stats["by_route"][BATCH_ROUTE] >= 2 + revocations  # two batches a round, items 401 went again
@@ -91,7 +91,7 @@ def run_concurrently(sim, playbooks, tmp_path):
                                          text=True), results_file))
     runs = []
     for proc, results_file in started:
-        output, _ = proc.communicate(timeout=300)
+        output, _err = proc.communicate(timeout=300)
         runs.append((proc.returncode, output, read_results(results_file)))
     return runs
 

@@ -91,7 +91,7 @@ def me(sim, token):
 
 
 def test_revoking_now_refuses_every_token_issued_so_far_and_no_later_one(sim):
-    first, second = (token_request(sim).json()["access_token"] for _ in range(2))
+    first, second = (token_request(sim).json()["access_token"] for _n in range(2))
     response = revoke(sim)
     revoked = response.json()["revoked"]  # these two, and any an earlier test left valid
     assert response.status_code == 200 and revoked >= 2
@@ -126,12 +126,12 @@ def test_scheduled_revocations_are_independent_and_reset_drops_pending_ones(sim)
     revoke(sim, after="GET /cvad/manage/me", count=3)
     assert me(sim, token).status_code == 200
     token = token_request(sim).json()["access_token"]
-    assert [me(sim, token).status_code for _ in range(3)] == [200, 200, 401]
+    assert [me(sim, token).status_code for _n in range(3)] == [200, 200, 401]
     assert sim.stats()["revocations"] == 2
     revoke(sim, after="GET /cvad/manage/me")
     sim.reset()
     token = token_request(sim).json()["access_token"]
-    assert [me(sim, token).status_code for _ in range(2)] == [200, 200]
+    assert [me(sim, token).status_code for _n in range(2)] == [200, 200]
     assert sim.stats()["revocations"] == 0
 
 
@@ -165,5 +165,5 @@ def test_bad_revocations_are_refused(sim):
     for body in (b"[]", b"not json"):
         assert requests.post(f"{sim.url}/_sim/tokens/revoke", data=body).status_code == 400
     token = token_request(sim).json()["access_token"]
-    assert [me(sim, token).status_code for _ in range(3)] == [200] * 3  # nothing was scheduled
+    assert [me(sim, token).status_code for _n in range(3)] == [200] * 3  # nothing was scheduled
     assert sim.stats()["revocations"] == 0
